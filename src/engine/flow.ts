@@ -1,0 +1,23 @@
+// Flows: where traffic starts and where it is going. Sources and destinations are discriminated unions.
+import type { IpAddress } from "../net/index.js";
+
+export type Protocol = "Tcp" | "Udp" | "Icmp";
+
+export type FlowSource =
+  /** A NIC's IP configuration inside a VNet (a VM resolves to its primary NIC). */
+  | { kind: "nic"; nicId: string; ipConfigName: string; privateIp: IpAddress; subnetId: string }
+  /** A client on the public internet. */
+  | { kind: "internet"; ip: IpAddress }
+  /** An on-premises client arriving over a VPN or ExpressRoute gateway. */
+  | { kind: "onprem"; ip: IpAddress; gatewayId?: string };
+
+export type FlowDestination =
+  | { kind: "fqdn"; host: string; port: number; scheme?: "http" | "https"; path?: string }
+  | { kind: "ip"; ip: IpAddress; port: number };
+
+export interface Flow {
+  source: FlowSource;
+  destination: FlowDestination;
+  protocol: Protocol;
+  sourcePort?: number;
+}

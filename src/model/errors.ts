@@ -1,0 +1,62 @@
+// One registry of error codes: every error vnetlab raises is a VnetlabError whose code is listed here, with
+// its HTTP status and where the code comes from. ARM codes are Azure's own; `vnetlab` marks our own input errors.
+
+export const errorCatalog = {
+  // Input files and command lines (vnetlab's own).
+  InvalidJson: { status: 400, source: "vnetlab" },
+  InvalidEstate: { status: 400, source: "vnetlab" },
+  InvalidServiceTags: { status: 400, source: "vnetlab" },
+  UnknownSource: { status: 400, source: "vnetlab" },
+  UnknownDestination: { status: 400, source: "vnetlab" },
+  AmbiguousName: { status: 400, source: "vnetlab" },
+  InvalidIntent: { status: 400, source: "vnetlab" },
+  // ARM (Microsoft.Network and the resource providers); see semantics.md for each code's source.
+  InvalidResourceReference: { status: 400, source: "ARM Microsoft.Network" },
+  InvalidAddressPrefixFormat: { status: 400, source: "ARM Microsoft.Network" },
+  InvalidRequestFormat: { status: 400, source: "ARM Microsoft.Network" },
+  LinkedInvalidPropertyId: { status: 400, source: "ARM" },
+  InvalidResourceId: { status: 400, source: "ARM" },
+  ResourceNotFound: { status: 404, source: "ARM" },
+} as const;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export interface ErrorContext {
+  /** The property path or resource the error is about (ARM's `target`). */
+  target?: string;
+  /** The input file the error was found in, for command-line errors. */
+  file?: string;
+  /** The resource the error is about. */
+  resourceId?: string;
+}
+
+export class VnetlabError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly context: ErrorContext;
+
+  constructor(code: ErrorCode, message: string, context: ErrorContext = {}) {
+    super(message);
+    this.name = "VnetlabError";
+    this.code = code;
+    this.status = errorCatalog[code].status;
+    this.context = context;
+  }
+
+  /** One line, naming the file and the resource when known: what the CLI prints before exiting 2. */
+  oneLine(): string {
+    const where = [this.context.file, this.context.resourceId].filter(Boolean).join(": ");
+    return `${where ? `${where}: ` : ""}${this.code}: ${this.message}`;
+  }
+
+  /** ARM's error shape. */
+  toArm(): { error: { code: string; message: string; target?: string } } {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.context.target ? { target: this.context.target } : {}),
+      },
+    };
+  }
+}

@@ -12,7 +12,7 @@ export interface Sku {
 }
 
 /** Any ARM resource. `P` is the shape of its `properties`. */
-export interface ArmResource<P extends object = Record<string, unknown>> {
+export interface ArmResource<P extends object = object> {
   id: string;
   name: string;
   type: string;

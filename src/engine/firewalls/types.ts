@@ -16,14 +16,33 @@ export type RequestOrigin =
    */
   | { kind: "public"; ip: IpAddress | undefined; azureRegion?: string; fromOnPremises?: boolean };
 
+/**
+ * An Azure service calling with its own identity rather than a network flow from a VM: what resource-instance
+ * rules and trusted-service exceptions match. A flow traced from a NIC never carries one.
+ */
+export interface ServiceCaller {
+  /** The calling resource instance, e.g. a Synapse workspace (Storage resourceAccessRules, Cosmos bypass ids). */
+  resourceId?: string;
+  /** The exception this caller qualifies for as a trusted Microsoft service (Storage also knows Logging, Metrics). */
+  trustedService?: "AzureServices" | "Logging" | "Metrics";
+}
+
 export interface FirewallRequest {
   origin: RequestOrigin;
   /** The host name the client used, e.g. `stgworkloads.blob.core.windows.net`; selects sub-services (scm site, secondary). */
   host?: string;
   port: number;
+  /** HTTP request headers (names case-insensitive); App Service header filters need them. */
+  headers?: Record<string, string>;
+  caller?: ServiceCaller;
+  /** Printed in denial bodies that carry one; the engine has no randomness, so the default is the zero GUID. */
+  requestId?: string;
+  /** Printed in denial bodies that carry a time; the engine has no clock, so the default is the epoch. */
+  time?: Date;
 }
 
 export interface ServiceResponse {
+  /** HTTP status; 0 for services whose refusal is not HTTP (the TDS, PostgreSQL and MySQL protocols). */
   status: number;
   /** The service's error code (`AuthorizationFailure`, `40914`, `ForbiddenByFirewall`, ...). */
   code: string;

@@ -1,0 +1,39 @@
+// Reading estate and service-tag files from disk: the only place the CLI touches the file system for them.
+import { readFileSync } from "node:fs";
+import { compileEstate, estateResourcesOf } from "../model/compileEstate.js";
+import type { Estate } from "../model/estate.js";
+import { VnetlabError } from "../model/errors.js";
+import { ServiceTags } from "../model/serviceTags.js";
+
+export function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new VnetlabError("InvalidEstate", `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new VnetlabError("InvalidJson", `not valid JSON: ${(e as Error).message}`, { file });
+  }
+}
+
+export interface EstateOptions {
+  estate: string[];
+  serviceTags?: string;
+}
+
+export function loadEstate(opts: EstateOptions): Estate {
+  if (opts.estate.length === 0) throw new VnetlabError("InvalidEstate", "name at least one estate file with --estate");
+  const serviceTags = opts.serviceTags ? ServiceTags.parse(readJsonFile(opts.serviceTags), opts.serviceTags) : undefined;
+  const resources: unknown[] = [];
+  const origins: string[] = [];
+  for (const file of opts.estate) {
+    for (const r of estateResourcesOf(readJsonFile(file), file)) {
+      resources.push(r);
+      origins.push(file);
+    }
+  }
+  return compileEstate(resources, { serviceTags, origins });
+}

@@ -1,0 +1,78 @@
+// The `vnetlab` command line. Exit codes: 0 evaluated, 1 an intent failed, 2 bad input.
+import { Command, CommanderError, Option } from "commander";
+import { VnetlabError } from "../model/errors.js";
+import { routesCommand } from "./commands/routes.js";
+import { rulesCommand } from "./commands/rules.js";
+import { traceBatch, traceCommand } from "./commands/trace.js";
+import { verifyCommand } from "./commands/verify.js";
+import { EXIT, type Io, processIo } from "./io.js";
+import { loadEstate } from "./loadEstate.js";
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function estateOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption("--estate <file...>", "ARM JSON estate file(s); several files merge", collect, [])
+    .option("--service-tags <file>", "a ServiceTags_Public JSON file to use instead of the bundled tags");
+}
+
+export function buildProgram(io: Io, done: (code: number | Promise<number>) => void): Command {
+  const program = new Command("vnetlab")
+    .description("Azure VNet service endpoints, implemented: trace and verify reachability to PaaS resources")
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .exitOverride();
+
+  estateOptions(program.command("trace"))
+    .description("trace one flow through DNS, NSGs, routes, service endpoint policies and the service firewall")
+    .option("--from <source>", "VM or NIC (name or ARM id), private IP, internet:IP or onprem:IP")
+    .option("--to <dest>", "URL, FQDN[:port] or IP:port")
+    .option("--batch <file>", 'JSON lines {"from","to"} in, one JSON result per line out ("-" for stdin)')
+    .addOption(new Option("--protocol <protocol>", "protocol").choices(["Tcp", "Udp", "Icmp"]).default("Tcp"))
+    .option("--json", "machine-readable output")
+    .action((opts) => {
+      const estate = loadEstate(opts);
+      done(opts.batch ? traceBatch(estate, opts.batch, io, opts.protocol) : traceCommand(estate, opts, io));
+    });
+
+  estateOptions(program.command("routes"))
+    .description("the effective route table of a NIC or VM, as az network nic show-effective-route-table shows it")
+    .argument("<nic-or-vm>", "NIC or VM name, ARM id, or private IP")
+    .option("--json", "machine-readable output")
+    .action((target: string, opts) => done(routesCommand(loadEstate(opts), target, opts.json === true, io)));
+
+  estateOptions(program.command("rules"))
+    .description("the effective security rules of a NIC or VM, with service tags expanded")
+    .argument("<nic-or-vm>", "NIC or VM name, ARM id, or private IP")
+    .option("--json", "machine-readable output")
+    .action((target: string, opts) => done(rulesCommand(loadEstate(opts), target, opts.json === true, io)));
+
+  estateOptions(program.command("verify"))
+    .description("check intents (from, to, expect: allow|deny) in one run; exit 1 when any fails")
+    .requiredOption("--intents <file>", "JSON array of intents")
+    .option("--json", "machine-readable output")
+    .action((opts) => done(verifyCommand(loadEstate(opts), opts.intents, opts.json === true, io)));
+
+  return program;
+}
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let result: number | Promise<number> = EXIT.ok;
+  try {
+    const program = buildProgram(io, (code) => {
+      result = code;
+    });
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT.ok;
+    }
+    await program.parseAsync(argv, { from: "user" });
+    return await result;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    if (e instanceof VnetlabError) {
+      io.err(`vnetlab: ${e.oneLine()}`);
+      return EXIT.badInput;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,300 @@
+// Shared mechanics of the service firewalls: each service is an ordered chain of evaluators over rules compiled
+// once per resource object (VNet rules as a set of subnet keys, IP rules as a PrefixSet), so that a lookup costs
+// a hash probe and a binary search whatever the number of rules.
+import type { ArmResource } from "../../model/arm.js";
+import type { Estate } from "../../model/estate.js";
+import { idKey, parentId, parseResourceId } from "../../model/resourceId.js";
+import {
+  containsIp,
+  formatIp,
+  type IpAddress,
+  isRfc1918,
+  type Prefix,
+  PrefixSet,
+  parseIp,
+  parsePrefixDetailed,
+} from "../../net/index.js";
+import { buildDenial, type DenialId, type DenialInput } from "./denials.js";
+import type { FirewallRequest, FirewallResult, RequestOrigin, ServiceFirewall, ServiceResponse } from "./types.js";
+
+export interface EvalContext<C> {
+  readonly resource: ArmResource;
+  readonly request: FirewallRequest;
+  readonly estate: Estate;
+  readonly rules: C;
+  /** Why rules that looked relevant did not apply; appended to the final reason. */
+  notes: string[] | undefined;
+}
+
+/** One link of a chain: a decision, or undefined to let the next link decide. */
+export type Evaluator<C> = (ctx: EvalContext<C>) => FirewallResult | undefined;
+
+export interface FirewallSpec<C> {
+  resourceTypes: readonly string[];
+  /** Reads the resource's rules; called once per resource object (estates are immutable). */
+  compile(resource: ArmResource): C;
+  /** Evaluated in order; the last link must always decide. */
+  chain: readonly Evaluator<C>[];
+}
+
+export function defineFirewall<C>(spec: FirewallSpec<C>): ServiceFirewall {
+  const cache = new WeakMap<ArmResource, C>();
+  return {
+    resourceTypes: spec.resourceTypes,
+    evaluate(resource: ArmResource, request: FirewallRequest, estate: Estate): FirewallResult {
+      let rules = cache.get(resource);
+      if (rules === undefined) {
+        rules = spec.compile(resource);
+        cache.set(resource, rules);
+      }
+      const ctx: EvalContext<C> = { resource, request, estate, rules, notes: undefined };
+      for (const link of spec.chain) {
+        const result = link(ctx);
+        if (result) return result;
+      }
+      throw new Error(`the firewall chain for ${resource.type} ended without a decision`);
+    },
+  };
+}
+
+export function note<C>(ctx: EvalContext<C>, text: string): void {
+  (ctx.notes ??= []).push(text);
+}
+
+function withNotes<C>(ctx: EvalContext<C>, reason: string): string {
+  return ctx.notes ? `${reason} ${ctx.notes.join(" ")}` : reason;
+}
+
+export function allow<C>(ctx: EvalContext<C>, rule: string, reason: string): FirewallResult {
+  return { decision: "Allow", rule, reason: withNotes(ctx, reason) };
+}
+
+export function deny<C>(
+  ctx: EvalContext<C>,
+  rule: string,
+  reason: string,
+  id: DenialId,
+  extra: Partial<DenialInput> = {},
+): FirewallResult {
+  return { decision: "Deny", rule, reason: withNotes(ctx, reason), response: denialFor(ctx, id, extra) };
+}
+
+export function denialFor<C>(ctx: EvalContext<C>, id: DenialId, extra: Partial<DenialInput> = {}): ServiceResponse {
+  const { request, resource } = ctx;
+  return buildDenial(id, {
+    resourceName: resource.name,
+    clientIp: clientIpText(request.origin),
+    viaServiceEndpoint: request.origin.kind === "serviceEndpoint",
+    location: resource.location,
+    host: request.host,
+    ...(request.requestId !== undefined ? { requestId: request.requestId } : {}),
+    ...(request.time !== undefined ? { time: request.time } : {}),
+    ...extra,
+  });
+}
+
+// ---- origins ----
+
+/** The address the service sees, as text; undefined when unknown. */
+export function clientIpText(origin: RequestOrigin): string | undefined {
+  switch (origin.kind) {
+    case "serviceEndpoint":
+      return formatIp(origin.privateIp);
+    case "privateEndpoint":
+      return formatIp(origin.sourceIp);
+    case "public":
+      return origin.ip ? formatIp(origin.ip) : undefined;
+  }
+}
+
+/** "subnet snet-app of vnet-spoke" from a subnet id. */
+export function subnetLabel(subnetId: string): string {
+  const parts = parseResourceId(subnetId);
+  if (!parts || parts.names.length < 2) return subnetId;
+  return `subnet ${parts.names[1]} of ${parts.names[0]}`;
+}
+
+/** A phrase naming the client for reasons: "subnet snet-app of vnet-spoke (service endpoint)", "203.0.113.7". */
+export function describeOrigin(origin: RequestOrigin): string {
+  switch (origin.kind) {
+    case "serviceEndpoint":
+      return `${subnetLabel(origin.subnetId)} (via its service endpoint, source ${formatIp(origin.privateIp)})`;
+    case "privateEndpoint":
+      return `private endpoint ${lastName(origin.privateEndpointId)}`;
+    case "public": {
+      const ip = origin.ip ? formatIp(origin.ip) : "an unknown address";
+      if (origin.fromOnPremises) return `on-premises client ${ip}`;
+      if (origin.azureRegion) return `Azure client ${ip} in ${origin.azureRegion}`;
+      return `public client ${ip}`;
+    }
+  }
+}
+
+export function lastName(id: string): string {
+  const i = id.lastIndexOf("/");
+  return i < 0 ? id : id.slice(i + 1);
+}
+
+/** Region names compare without spaces or case ("East US" = "eastus"). */
+export function regionKey(region: string | undefined): string | undefined {
+  return region?.replace(/\s+/g, "").toLowerCase();
+}
+
+/** Whether a public client is an Azure one: an Azure VM without a service endpoint, or an AzureCloud address. */
+export function isAzureClient(estate: Estate, origin: RequestOrigin): boolean {
+  if (origin.kind !== "public") return false;
+  if (origin.azureRegion !== undefined) return true;
+  return origin.ip !== undefined && (estate.serviceTags.get("AzureCloud")?.set.has(origin.ip) ?? false);
+}
+
+/** The region of the VNet holding a subnet: the VNet's location, else the region the origin reported. */
+export function subnetRegion(estate: Estate, subnetId: string, fallback?: string): string | undefined {
+  const vnet = estate.get(parentId(subnetId));
+  return regionKey(vnet?.location ?? fallback);
+}
+
+export function sameTenant(estate: Estate, a: string, b: string): boolean {
+  return estate.tenantOf(a).toLowerCase() === estate.tenantOf(b).toLowerCase();
+}
+
+/** A private endpoint of this resource: no firewall rule applies [S8][S19]. */
+export function privateEndpointBypass<C>(ctx: EvalContext<C>): FirewallResult | undefined {
+  const o = ctx.request.origin;
+  if (o.kind !== "privateEndpoint") return undefined;
+  // [S8][S19] private endpoint traffic is not evaluated by firewall rules
+  return allow(
+    ctx,
+    `privateEndpoint[${lastName(o.privateEndpointId)}]`,
+    `the request arrives through private endpoint ${lastName(o.privateEndpointId)}, which bypasses the firewall rules.`,
+  );
+}
+
+// ---- compiled rule sets ----
+
+export interface SubnetRule {
+  id: string;
+  /** How the result names the rule, e.g. `networkAcls.virtualNetworkRules[<id>]`. */
+  label: string;
+  /** Undefined when the rule is in force; otherwise why it is not. */
+  ineffective?: string;
+  ignoreMissingVnetServiceEndpoint?: boolean;
+}
+
+/** VNet rules keyed by idKey(subnetId): one hash probe per request. */
+export function subnetRuleMap(rules: Iterable<SubnetRule>): Map<string, SubnetRule> {
+  const map = new Map<string, SubnetRule>();
+  for (const r of rules) {
+    const key = idKey(r.id);
+    // A duplicate that is in force wins over one that is not.
+    if (!map.has(key) || map.get(key)?.ineffective) map.set(key, r);
+  }
+  return map;
+}
+
+export interface IpRuleEntry {
+  label: string;
+  /** The rule's value as written, e.g. `203.0.113.0/24`. */
+  text: string;
+  prefix: Prefix;
+}
+
+export interface IpRuleSet {
+  readonly set: PrefixSet;
+  readonly entries: readonly IpRuleEntry[];
+  /** Rules that can never match, with why. */
+  readonly ignored: readonly { label: string; why: string }[];
+  readonly count: number;
+}
+
+export interface IpRuleOptions {
+  /** Storage, Key Vault, Cognitive: RFC 1918 values are rejected by ARM and never match [S8][S15][S20]. */
+  ignorePrivate?: boolean;
+  /** Storage, Cognitive: /31 and /32 ranges are not supported (single-IP rules are) [S8][S20]. */
+  ignoreSlash31And32?: boolean;
+}
+
+export function compileIpRules(rules: Iterable<{ label: string; value: string }>, opts: IpRuleOptions = {}): IpRuleSet {
+  const entries: IpRuleEntry[] = [];
+  const ignored: { label: string; why: string }[] = [];
+  let count = 0;
+  for (const { label, value } of rules) {
+    count++;
+    const text = value.trim();
+    const parsed = parsePrefixDetailed(text);
+    if (!parsed) {
+      ignored.push({ label, why: `'${value}' is not an address or CIDR range` });
+      continue;
+    }
+    const p = parsed.prefix;
+    if (opts.ignorePrivate && p.family === 4 && isRfc1918(p)) {
+      ignored.push({ label, why: `${text} is private (RFC 1918) address space, which IP rules never match` });
+      continue;
+    }
+    if (opts.ignoreSlash31And32 && p.family === 4 && text.includes("/") && p.length >= 31) {
+      ignored.push({ label, why: `/${p.length} ranges are not supported; a single-address rule is` });
+      continue;
+    }
+    entries.push({ label, text, prefix: p });
+  }
+  return { set: PrefixSet.of(entries.map((e) => e.prefix)), entries, ignored, count };
+}
+
+export interface IpRangeEntry {
+  label: string;
+  first: IpAddress;
+  last: IpAddress;
+}
+
+export interface IpRangeSet {
+  readonly set: PrefixSet;
+  readonly entries: readonly IpRangeEntry[];
+}
+
+/** Start/end rules (SQL, Data Lake Gen1); unparsable ones are dropped. */
+export function compileIpRanges(rules: Iterable<{ label: string; start: string; end: string }>): IpRangeSet {
+  const entries: IpRangeEntry[] = [];
+  for (const r of rules) {
+    const first = parseIp(r.start);
+    const last = parseIp(r.end);
+    if (first && last && first.family === last.family && first.value <= last.value) {
+      entries.push({ label: r.label, first, last });
+    }
+  }
+  return { set: PrefixSet.ofRanges(entries.map((e) => [e.first, e.last] as [IpAddress, IpAddress])), entries };
+}
+
+/** The first rule (in list order) holding the address; the set is probed first so misses stay cheap. */
+export function matchIpRule(rules: IpRuleSet, ip: IpAddress): IpRuleEntry | undefined {
+  if (!rules.set.has(ip)) return undefined;
+  return rules.entries.find((e) => containsIp(e.prefix, ip));
+}
+
+export function matchIpRange(ranges: IpRangeSet, ip: IpAddress): IpRangeEntry | undefined {
+  if (!ranges.set.has(ip)) return undefined;
+  return ranges.entries.find((e) => e.first.family === ip.family && e.first.value <= ip.value && ip.value <= e.last.value);
+}
+
+/** "AzureServices, Logging" → {azureservices, logging}; "None" → {}. */
+export function parseBypass(text: string | undefined): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const t of (text ?? "").split(",")) {
+    const v = t.trim().toLowerCase();
+    if (v && v !== "none") out.add(v);
+  }
+  return out;
+}
+
+/** The trusted-service exception a caller qualifies for, if the resource's bypass list includes it. */
+export function trustedBypass(request: FirewallRequest, bypass: ReadonlySet<string>): string | undefined {
+  const t = request.caller?.trustedService;
+  return t && bypass.has(t.toLowerCase()) ? t : undefined;
+}
+
+/** Properties as a record, for reading shapes ARM leaves loose. */
+export function propsOf<P extends object>(resource: ArmResource): Partial<P> {
+  return (resource.properties ?? {}) as Partial<P>;
+}
+
+export function isDisabled(pna: string | null | undefined): boolean {
+  return typeof pna === "string" && pna.toLowerCase() === "disabled";
+}

@@ -1,0 +1,17 @@
+// The engine's public surface: pure functions of an Estate.
+import type { Estate } from "../model/estate.js";
+import { parseDestination, parseSource } from "./endpoints.js";
+import type { Flow, Protocol } from "./flow.js";
+import type { Trace } from "./trace.js";
+import { trace } from "./traceFlow.js";
+
+export { parseDestination, parseSource } from "./endpoints.js";
+export type { Flow, FlowDestination, FlowSource, Protocol } from "./flow.js";
+export type { Decision, EffectiveRoute, Stage, Trace, Verdict } from "./trace.js";
+export { trace } from "./traceFlow.js";
+
+/** Parses a source and destination as typed on a command line and traces the flow. */
+export function traceBetween(estate: Estate, from: string, to: string, protocol: Protocol = "Tcp"): Trace {
+  const flow: Flow = { source: parseSource(estate, from), destination: parseDestination(estate, to), protocol };
+  return trace(estate, flow);
+}

@@ -1,0 +1,239 @@
+// The compiled route table of one subnet: route states (Active/Invalid), the selection algorithm of §2.4
+// on precomputed longest-prefix tables, and the effective-route view.
+import { containsIp, formatIp, type IpAddress, LpmTable, type Prefix, PrefixSet } from "../../net/index.js";
+import type { EffectiveRoute } from "../trace.js";
+import { isPreferredSystem, Rank, type RouteGroup } from "./routeGroup.js";
+import type { RouteDecision, RouteEntry, SubnetRoutes } from "./types.js";
+
+interface Slot {
+  entry: RouteEntry;
+  group: RouteGroup;
+  rank: number;
+  order: number;
+  state: "Active" | "Invalid";
+  /** Not a candidate at all: a PE /32 invalidated by a UDR. */
+  excluded: boolean;
+  /** A BGP route that a VnetLocal/VNetPeering/SE system route always overrides. */
+  droppedBgp: boolean;
+}
+
+const bySlotRank = (a: Slot, b: Slot): number => a.rank - b.rank || a.order - b.order;
+
+const TAG_LABELS: Record<number, string> = {
+  [Rank.udrExplicit]: "explicit-prefix UDR",
+  [Rank.udrRegionalTag]: "regional service-tag UDR",
+  [Rank.udrTopLevelTag]: "top-level service-tag UDR",
+  [Rank.udrAzureCloudRegional]: "AzureCloud regional-tag UDR",
+  [Rank.udrAzureCloud]: "AzureCloud-tag UDR",
+};
+
+function systemLabel(s: Slot): string {
+  switch (s.entry.nextHopType) {
+    case "VnetLocal":
+      return "system VNet route";
+    case "VNetPeering":
+      return "system peering route";
+    case "VirtualNetworkServiceEndpoint":
+      return "system SE route";
+    default:
+      return "system route";
+  }
+}
+
+function label(s: Slot): string {
+  if (s.entry.source === "User") return "UDR";
+  if (s.entry.source === "VirtualNetworkGateway") return "BGP route";
+  return systemLabel(s);
+}
+
+class Decision implements RouteDecision {
+  private reason?: string;
+  constructor(
+    private readonly table: RouteTable,
+    private readonly ip: IpAddress,
+    private readonly slot: Slot,
+  ) {}
+  get route(): RouteEntry {
+    return this.slot.entry;
+  }
+  // Explained on demand: selection stays a hash probe or two, the sentence is built only when read.
+  get why(): string {
+    this.reason ??= this.table.explain(this.ip, this.slot);
+    return this.reason;
+  }
+}
+
+export class RouteTable implements SubnetRoutes {
+  private readonly slots: Slot[] = [];
+  private readonly slotOf = new Map<RouteEntry, Slot>();
+  /** Every slot, for ties and explanations. */
+  private readonly everything = new LpmTable<Slot>();
+  /** Candidates, best first per prefix; used when no preferred system route contains the destination. */
+  private readonly withBgp = new LpmTable<Slot>();
+  /** Candidates without BGP routes: the special rule applies. */
+  private readonly withoutBgp = new LpmTable<Slot>();
+  /** Where the special rule applies: active VnetLocal, VNetPeering and SE system routes. */
+  private readonly preferred: PrefixSet;
+
+  constructor(
+    readonly subnetId: string,
+    private readonly groups: readonly RouteGroup[],
+  ) {
+    for (const group of groups) {
+      for (const entry of group.entries) {
+        const slot: Slot = {
+          entry,
+          group,
+          rank: group.rank,
+          order: this.slots.length,
+          state: "Active",
+          excluded: false,
+          droppedBgp: false,
+        };
+        this.slots.push(slot);
+        this.slotOf.set(entry, slot);
+        this.everything.insert(entry.prefix, slot);
+      }
+    }
+    for (const e of this.everything.entries()) e.values.sort(bySlotRank);
+    this.invalidatePrivateEndpointRoutes();
+
+    // A preferred system route is a candidate unless a UDR with the same prefix overrides it [S3].
+    const preferred: Prefix[] = [];
+    for (const e of this.everything.entries()) {
+      const first = e.values.find((s) => !s.excluded);
+      for (const s of e.values) {
+        if (isPreferredSystem(s.entry.source, s.entry.nextHopType) && first && first.rank >= Rank.preferredSystem) {
+          preferred.push(s.entry.prefix);
+        }
+      }
+    }
+    this.preferred = PrefixSet.of(preferred);
+
+    for (const s of this.slots) {
+      // [S3][S7] dst inside a VNet, peering or SE system route drops BGP: a BGP route wholly inside one
+      // can never be chosen, so it is listed as Invalid [INF].
+      if (s.entry.source === "VirtualNetworkGateway" && this.preferred.containsPrefix(s.entry.prefix)) {
+        s.droppedBgp = true;
+        s.state = "Invalid";
+      }
+    }
+    // [S3] Equal prefixes: the best-ranked candidate is Active, the others are listed as Invalid.
+    for (const e of this.everything.entries()) {
+      let winner: Slot | undefined;
+      for (const s of e.values) {
+        if (s.excluded || s.droppedBgp) continue;
+        if (!winner) winner = s;
+        else s.state = "Invalid";
+      }
+      for (const s of e.values) {
+        if (s.excluded) continue;
+        this.withBgp.insert(s.entry.prefix, s);
+        if (s.entry.source !== "VirtualNetworkGateway") this.withoutBgp.insert(s.entry.prefix, s);
+      }
+    }
+  }
+
+  /**
+   * [S22] A UDR in this subnet's table invalidates a private endpoint /32 only when its prefix length is at
+   * least the length of the PE VNet's address range holding the PE, and the PE subnet has route-table
+   * network policies enabled; 0.0.0.0/0 therefore never does.
+   */
+  private invalidatePrivateEndpointRoutes(): void {
+    for (const s of this.slots) {
+      const rule = s.group.privateEndpoint;
+      if (!rule?.routeTablePoliciesEnabled) continue;
+      const ip = ipOfPrefix(s.entry.prefix);
+      const range = rule.vnetSpace.find((r) => containsIp(r, ip));
+      if (!range) continue;
+      const overriding = this.everything
+        .lookupAll(ip)
+        .some((e) => e.values.some((u) => u.entry.source === "User" && u.entry.prefix.length >= range.length));
+      if (overriding) {
+        s.excluded = true;
+        s.state = "Invalid";
+      }
+    }
+  }
+
+  select(ip: IpAddress): RouteDecision | undefined {
+    const table = this.preferred.has(ip) ? this.withoutBgp : this.withBgp;
+    const e = table.lookup(ip);
+    return e ? new Decision(this, ip, e.values[0]!) : undefined;
+  }
+
+  /** The one-sentence reason `winner` was chosen for `ip`. */
+  explain(ip: IpAddress, winner: Slot): string {
+    const matches = this.everything.lookupAll(ip);
+    const length = winner.entry.prefix.length;
+    let candidates = 0;
+    let dropped: Slot | undefined;
+    let invalidatedPe: Slot | undefined;
+    const special = this.preferred.has(ip);
+    for (const m of matches) {
+      for (const s of m.values) {
+        if (s.state === "Active" || s.droppedBgp) candidates++;
+        if (special && !dropped && s.entry.source === "VirtualNetworkGateway" && s.entry.prefix.length > length) {
+          dropped = s;
+        }
+        if (s.excluded) invalidatedPe = s;
+      }
+    }
+    if (dropped) {
+      const system = matches.flatMap((m) => m.values).find((s) => isPreferredSystem(s.entry.source, s.entry.nextHopType));
+      const what = system ? systemLabel(system) : "system route";
+      return winner === system
+        ? `${what} preferred over more specific BGP route ${dropped.entry.addressPrefix}`
+        : `BGP route ${dropped.entry.addressPrefix} dropped because a ${what} contains the destination; ${label(winner)} ${winner.entry.addressPrefix} is the longest remaining prefix`;
+    }
+    if (invalidatedPe && winner.entry.source === "User") {
+      return `UDR ${winner.entry.addressPrefix} invalidates the private endpoint route ${invalidatedPe.entry.addressPrefix} (prefix at least as long as the PE VNet's range, route-table network policies enabled on the PE subnet)`;
+    }
+    const same = matches.find((m) => m.prefix.length === length)?.values ?? [];
+    const loser = same.find((s) => s !== winner && !s.excluded && !s.droppedBgp);
+    if (loser) {
+      const bothUdr = winner.entry.source === "User" && loser.entry.source === "User";
+      return `${tieLabel(winner, bothUdr)} beats ${tieLabel(loser, bothUdr)} on equal prefix`;
+    }
+    return candidates <= 1
+      ? `the only route containing the destination (${winner.entry.addressPrefix})`
+      : `longest prefix /${length} among ${candidates} candidates`;
+  }
+
+  effective(): EffectiveRoute[] {
+    const out: EffectiveRoute[] = [];
+    for (const g of this.groups) {
+      for (const state of ["Active", "Invalid"] as const) {
+        const entries = g.entries.filter((e) => this.slotOf.get(e)!.state === state);
+        if (entries.length === 0) continue;
+        out.push({
+          ...(g.name !== undefined ? { name: g.name } : {}),
+          source: g.source,
+          state,
+          addressPrefix: entries.map((e) => e.addressPrefix),
+          nextHopType: g.nextHopType,
+          nextHopIpAddress: g.nextHopIpAddress ? [formatIp(g.nextHopIpAddress)] : [],
+          ...(g.origin !== undefined ? { origin: g.origin } : {}),
+        });
+      }
+    }
+    return out;
+  }
+
+  routes(): readonly RouteEntry[] {
+    return this.slots.map((s) => s.entry);
+  }
+
+  stateOf(route: RouteEntry): "Active" | "Invalid" {
+    return this.slotOf.get(route)?.state ?? "Invalid";
+  }
+}
+
+/** Two UDRs tie on the kind of prefix they were written with (explicit, regional tag, ...). */
+function tieLabel(s: Slot, bothUdr: boolean): string {
+  return bothUdr ? (TAG_LABELS[s.rank] ?? "UDR") : label(s);
+}
+
+function ipOfPrefix(p: Prefix): IpAddress {
+  return p.family === 4 ? { family: 4, value: p.network } : { family: 6, value: p.network };
+}

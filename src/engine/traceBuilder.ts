@@ -1,0 +1,56 @@
+// Accumulates a trace's stages and decisions and produces the final Trace.
+import type { ServiceResponse } from "./firewalls/types.js";
+import type { Decision, Stage, Trace } from "./trace.js";
+
+export class TraceBuilder {
+  readonly stages: Stage[] = [];
+  readonly blockers: Decision[] = [];
+  destination: Trace["destination"] = { port: 0 };
+  sourceIpSeenByService: string | undefined;
+  route: Trace["route"];
+  private response: ServiceResponse | undefined;
+  private allow: Decision | undefined;
+
+  push(stage: Stage): void {
+    this.stages.push(stage);
+    if (stage.stage === "route" && !this.route) {
+      this.route = {
+        nextHopType: stage.route.nextHopType,
+        addressPrefix: stage.route.addressPrefix,
+        source: stage.route.source,
+      };
+    }
+  }
+
+  get lastHop(): number {
+    return this.stages.length === 0 ? 0 : this.stages[this.stages.length - 1]!.hop;
+  }
+
+  /** A stage stops the flow. The first blocker decides; later ones are listed so all can be fixed at once. */
+  block(decision: Decision, response?: ServiceResponse): void {
+    this.blockers.push(decision);
+    if (response && !this.response) this.response = response;
+  }
+
+  /** The last stage that let the flow through; it decides an allowed flow. */
+  allowBy(decision: Decision): void {
+    this.allow = decision;
+  }
+
+  build(): Trace {
+    const denied = this.blockers.length > 0;
+    const decidedBy = denied
+      ? this.blockers[0]!
+      : (this.allow ?? { stage: "route", reason: "the flow reaches its destination" });
+    return {
+      verdict: denied ? "Deny" : "Allow",
+      decidedBy,
+      blockers: this.blockers,
+      sourceIpSeenByService: this.sourceIpSeenByService,
+      route: this.route,
+      response: this.response,
+      destination: this.destination,
+      stages: this.stages,
+    };
+  }
+}

@@ -1,0 +1,147 @@
+// The whole pipeline of semantics §0 for one flow: DNS, outbound NSGs, route selection (hop by hop through
+// appliances), the path and the source IP the service sees, service endpoint policies, the service firewall.
+// Evaluation goes on past the first blocker, so a trace lists every blocker on the path.
+import type { ArmResource } from "../model/arm.js";
+import type { Estate } from "../model/estate.js";
+import { VnetlabError } from "../model/errors.js";
+import { paasServiceByType } from "../model/serviceCatalog.js";
+import { formatIp, type IpAddress } from "../net/index.js";
+import { type DnsAnswer, resolve, resourceAtPublicAddress } from "./dns.js";
+import { evaluateFirewall } from "./firewalls/index.js";
+import type { RequestOrigin } from "./firewalls/types.js";
+import type { Flow } from "./flow.js";
+import { walkFromNic } from "./nicPath.js";
+import { walkFromOnPremises } from "./onPremisesPath.js";
+import { TraceBuilder } from "./traceBuilder.js";
+import type { Trace } from "./trace.js";
+import { type PrivateEndpointIp, topologyOf } from "./topology.js";
+
+/** What the destination address turned out to be. */
+export interface Target {
+  ip: IpAddress;
+  host?: string;
+  port: number;
+  /** The PaaS resource behind the address (via its public address or a private endpoint). */
+  resource?: ArmResource;
+  privateEndpoint?: PrivateEndpointIp;
+}
+
+/** Where the network path ended and how the service sees the request. */
+export type PathEnd =
+  | { reached: false }
+  | { reached: true; origin?: RequestOrigin; sourceIpSeenByService?: string };
+
+function dnsStage(b: TraceBuilder, host: string, answer: DnsAnswer): IpAddress | undefined {
+  if (answer.kind === "nxdomain") {
+    b.push({ stage: "dns", hop: 0, summary: `${host} does not resolve: ${answer.reason}`, name: host, via: "privateDnsZone", zoneId: answer.zoneId, outcome: "block" });
+    b.block({ stage: "dns", resourceId: answer.zoneId, rule: "NXDOMAIN", reason: answer.reason });
+    return undefined;
+  }
+  const via = answer.kind === "public" ? "public DNS" : `private DNS zone ${answer.record.split(".").slice(1).join(".")}`;
+  const alias = answer.cname ? ` (CNAME ${answer.cname})` : "";
+  b.push({
+    stage: "dns",
+    hop: 0,
+    summary: `${host}${alias} → ${formatIp(answer.ip)} via ${via}`,
+    name: host,
+    answer: formatIp(answer.ip),
+    via: answer.kind,
+    zoneId: answer.kind === "privateDnsZone" ? answer.zoneId : undefined,
+    outcome: "pass",
+  });
+  return answer.ip;
+}
+
+function targetOf(estate: Estate, ip: IpAddress, answer: DnsAnswer | undefined, host: string | undefined, port: number): Target {
+  const pe = topologyOf(estate).privateEndpointByIp(ip)[0];
+  if (pe) {
+    const resource = estate.get(pe.targetId);
+    return { ip, host, port, resource, privateEndpoint: pe };
+  }
+  const named = answer && answer.kind !== "nxdomain" ? answer.name : undefined;
+  const resource = named?.resource ?? resourceAtPublicAddress(estate, ip)?.resource;
+  return { ip, host, port, resource };
+}
+
+function firewallStage(b: TraceBuilder, estate: Estate, target: Target, origin: RequestOrigin, hop: number): void {
+  const resource = target.resource;
+  if (!resource) return;
+  const result = evaluateFirewall(resource, { origin, host: target.host, port: target.port }, estate);
+  b.push({
+    stage: "firewall",
+    hop,
+    summary: `${resource.name}: ${result.decision} by ${result.rule} — ${result.reason}`,
+    resourceId: resource.id,
+    resourceType: resource.type,
+    result,
+  });
+  if (result.decision === "Deny") {
+    b.block({ stage: "firewall", resourceId: resource.id, rule: result.rule, reason: result.reason }, result.response);
+  } else {
+    b.allowBy({ stage: "firewall", resourceId: resource.id, rule: result.rule, reason: result.reason });
+  }
+}
+
+export function trace(estate: Estate, flow: Flow): Trace {
+  const b = new TraceBuilder();
+  const src = flow.source;
+  const topo = topologyOf(estate);
+  const vnetId = src.kind === "nic" ? topo.vnetOf(src.subnetId)?.id : undefined;
+
+  let ip: IpAddress | undefined;
+  let answer: DnsAnswer | undefined;
+  const dst = flow.destination;
+  if (dst.kind === "fqdn") {
+    answer = resolve(estate, dst.host, vnetId);
+    if (!answer) throw new VnetlabError("UnknownDestination", `no resource in the estate answers to ${dst.host}`);
+    ip = dnsStage(b, dst.host, answer);
+  } else {
+    ip = dst.ip;
+  }
+  const host = dst.kind === "fqdn" ? dst.host : undefined;
+  b.destination = { host, ip: ip && formatIp(ip), port: dst.port };
+  if (!ip) return b.build();
+
+  const target = targetOf(estate, ip, answer, host, dst.port);
+  if (target.resource) {
+    b.destination.resourceId = target.resource.id;
+    b.destination.resourceType = target.resource.type;
+  }
+
+  let end: PathEnd;
+  if (src.kind === "nic") {
+    end = walkFromNic(b, estate, flow, src, target);
+  } else if (src.kind === "onprem") {
+    end = walkFromOnPremises(b, estate, flow, src, target);
+  } else {
+    b.push({ stage: "source", hop: 0, summary: `internet client ${formatIp(src.ip)}`, ip: formatIp(src.ip) });
+    end = target.privateEndpoint
+      ? unreachableFromInternet(b, target)
+      : { reached: true, origin: { kind: "public", ip: src.ip }, sourceIpSeenByService: formatIp(src.ip) };
+    if (end.reached) {
+      b.push({ stage: "path", hop: 0, summary: `over the internet from ${formatIp(src.ip)}`, path: "internet", sourceIpSeenByService: formatIp(src.ip) });
+    }
+  }
+
+  if (end.reached) {
+    b.sourceIpSeenByService = end.sourceIpSeenByService;
+    if (end.origin && target.resource && paasServiceByType(target.resource.type)) {
+      firewallStage(b, estate, target, end.origin, b.lastHop);
+    }
+  }
+  return b.build();
+}
+
+function unreachableFromInternet(b: TraceBuilder, target: Target): PathEnd {
+  const reason = `${formatIp(target.ip)} is a private endpoint address, not reachable from the internet`;
+  b.push({
+    stage: "route",
+    hop: 0,
+    summary: reason,
+    route: { addressPrefix: `${formatIp(target.ip)}/32`, nextHopType: "None", source: "Default" },
+    why: "private addresses are not routed on the internet",
+    outcome: "block",
+  });
+  b.block({ stage: "route", reason });
+  return { reached: false };
+}

@@ -19,14 +19,20 @@ const MAY_IMPORT: Record<string, string[]> = {
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith(".ts") && !e.name.endsWith(".test.ts") ? [join(dir, e.name)] : [],
+    e.isDirectory()
+      ? sourceFiles(join(dir, e.name))
+      : e.name.endsWith(".ts") && !e.name.endsWith(".test.ts")
+        ? [join(dir, e.name)]
+        : [],
   );
 }
 
 const files = sourceFiles(SRC).map((f) => ({
   file: relative(SRC, f),
   layer: relative(SRC, f).split("/")[0]!,
-  imports: [...readFileSync(f, "utf8").matchAll(/^(?:import|export)[^"']*from\s+["']([^"']+)["']/gm)].map((m) => m[1]!),
+  imports: [...readFileSync(f, "utf8").matchAll(/^(?:import|export)[^"']*from\s+["']([^"']+)["']/gm)].map(
+    (m) => m[1]!,
+  ),
 }));
 
 describe("DESIGN.md layers", () => {
@@ -39,7 +45,8 @@ describe("DESIGN.md layers", () => {
     for (const f of files) {
       for (const spec of f.imports.filter((s) => s.startsWith("."))) {
         const target = relative(SRC, join(SRC, f.file, "..", spec)).split("/")[0]!;
-        if (target !== f.layer && !MAY_IMPORT[f.layer]?.includes(target)) violations.push(`${f.file} → ${spec}`);
+        if (target !== f.layer && !MAY_IMPORT[f.layer]?.includes(target))
+          violations.push(`${f.file} → ${spec}`);
       }
     }
     expect(violations).toEqual([]);
@@ -47,7 +54,9 @@ describe("DESIGN.md layers", () => {
 
   it("net, model and engine do no I/O", () => {
     const pure = files.filter((f) => ["net", "model", "engine", "analysis"].includes(f.layer));
-    const io = pure.filter((f) => f.imports.some((s) => /^(node:)?(fs|net|http|https|child_process|fs\/promises)$/.test(s)));
+    const io = pure.filter((f) =>
+      f.imports.some((s) => /^(node:)?(fs|net|http|https|child_process|fs\/promises)$/.test(s)),
+    );
     expect(io.map((f) => f.file)).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 // Network intents: "from X to Y is expected to be allowed/denied", checked in one run.
 import { traceBetween } from "../engine/index.js";
 import type { Decision, Trace } from "../engine/trace.js";
-import type { Estate } from "../model/estate.js";
 import { VnetlabError } from "../model/errors.js";
+import type { Estate } from "../model/estate.js";
 
 export interface Intent {
   name?: string;
@@ -25,7 +25,11 @@ export function parseIntents(content: unknown, file?: string): Intent[] {
     const o = (raw ?? {}) as Record<string, unknown>;
     const expect = typeof o.expect === "string" ? o.expect.toLowerCase() : undefined;
     if (typeof o.from !== "string" || typeof o.to !== "string" || (expect !== "allow" && expect !== "deny")) {
-      throw new VnetlabError("InvalidIntent", `intent #${i + 1} needs "from", "to" and "expect": "allow" | "deny"`, { file });
+      throw new VnetlabError(
+        "InvalidIntent",
+        `intent #${i + 1} needs "from", "to" and "expect": "allow" | "deny"`,
+        { file },
+      );
     }
     return { name: typeof o.name === "string" ? o.name : undefined, from: o.from, to: o.to, expect };
   });

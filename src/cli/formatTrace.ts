@@ -18,6 +18,14 @@ function outcomeOf(s: Stage): "pass" | "block" | "info" {
   }
 }
 
+/** ARM ids shortened for reading: `.../virtualNetworks/vnet1/subnets/a` → `vnet1/subnets/a`; JSON keeps them whole. */
+export function shortIds(text: string): string {
+  return text.replace(
+    /\/subscriptions\/[^/\s\]]+(?:\/resourceGroups\/[^/\s\]]+)?\/providers\/[^/\s\]]+\/[^/\s\]]+\/([^\s\]]+)/gi,
+    "$1",
+  );
+}
+
 export function formatTrace(t: Trace, from: string, to: string): string {
   const out: string[] = [];
   out.push(`Trace ${from} → ${to}`);
@@ -32,12 +40,15 @@ export function formatTrace(t: Trace, from: string, to: string): string {
   out.push(`  ${d.reason}`);
   if (d.resourceId) out.push(`  resource: ${d.resourceId}`);
   if (t.sourceIpSeenByService) out.push(`Source IP seen by the service: ${t.sourceIpSeenByService}`);
-  if (t.response) out.push(`Service response: HTTP ${t.response.status} ${t.response.code} — ${t.response.message.split("\n")[0]}`);
+  if (t.response)
+    out.push(
+      `Service response: HTTP ${t.response.status} ${t.response.code} — ${t.response.message.split("\n")[0]}`,
+    );
   if (t.blockers.length > 1) {
     out.push(`All blockers on the path (${t.blockers.length}):`);
     t.blockers.forEach((b, i) => {
       out.push(`  ${i + 1}. ${b.stage}${b.rule ? ` ${b.rule}` : ""}: ${b.reason}`);
     });
   }
-  return out.join("\n");
+  return shortIds(out.join("\n"));
 }

@@ -1,8 +1,8 @@
 // Reading estate and service-tag files from disk: the only place the CLI touches the file system for them.
 import { readFileSync } from "node:fs";
 import { compileEstate, estateResourcesOf } from "../model/compileEstate.js";
-import type { Estate } from "../model/estate.js";
 import { VnetlabError } from "../model/errors.js";
+import type { Estate } from "../model/estate.js";
 import { ServiceTags } from "../model/serviceTags.js";
 
 export function readJsonFile(file: string): unknown {
@@ -10,7 +10,11 @@ export function readJsonFile(file: string): unknown {
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
-    throw new VnetlabError("InvalidEstate", `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file });
+    throw new VnetlabError(
+      "InvalidEstate",
+      `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      { file },
+    );
   }
   try {
     return JSON.parse(text);
@@ -25,8 +29,11 @@ export interface EstateOptions {
 }
 
 export function loadEstate(opts: EstateOptions): Estate {
-  if (opts.estate.length === 0) throw new VnetlabError("InvalidEstate", "name at least one estate file with --estate");
-  const serviceTags = opts.serviceTags ? ServiceTags.parse(readJsonFile(opts.serviceTags), opts.serviceTags) : undefined;
+  if (opts.estate.length === 0)
+    throw new VnetlabError("InvalidEstate", "name at least one estate file with --estate");
+  const serviceTags = opts.serviceTags
+    ? ServiceTags.parse(readJsonFile(opts.serviceTags), opts.serviceTags)
+    : undefined;
   const resources: unknown[] = [];
   const origins: string[] = [];
   for (const file of opts.estate) {

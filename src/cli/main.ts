@@ -10,6 +10,18 @@ import { loadEstate } from "./loadEstate.js";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
+/**
+ * `routes --estate a.json b.json vm-app`: the variadic --estate swallows the positional, so when the
+ * positional is missing the last word after --estate is taken as the NIC or VM.
+ */
+function targetOf(target: string | undefined, opts: { estate: string[] }): string {
+  if (target !== undefined) return target;
+  const last = opts.estate.length > 1 ? opts.estate.pop() : undefined;
+  if (!last)
+    throw new VnetlabError("UnknownSource", "name the NIC or VM: vnetlab routes --estate FILE... NIC_OR_VM");
+  return last;
+}
+
 function estateOptions(cmd: Command): Command {
   return cmd
     .requiredOption("--estate <file...>", "ARM JSON estate file(s); several files merge", collect, [])
@@ -23,7 +35,9 @@ export function buildProgram(io: Io, done: (code: number | Promise<number>) => v
     .exitOverride();
 
   estateOptions(program.command("trace"))
-    .description("trace one flow through DNS, NSGs, routes, service endpoint policies and the service firewall")
+    .description(
+      "trace one flow through DNS, NSGs, routes, service endpoint policies and the service firewall",
+    )
     .option("--from <source>", "VM or NIC (name or ARM id), private IP, internet:IP or onprem:IP")
     .option("--to <dest>", "URL, FQDN[:port] or IP:port")
     .option("--batch <file>", 'JSON lines {"from","to"} in, one JSON result per line out ("-" for stdin)')
@@ -35,16 +49,24 @@ export function buildProgram(io: Io, done: (code: number | Promise<number>) => v
     });
 
   estateOptions(program.command("routes"))
-    .description("the effective route table of a NIC or VM, as az network nic show-effective-route-table shows it")
-    .argument("<nic-or-vm>", "NIC or VM name, ARM id, or private IP")
+    .description(
+      "the effective route table of a NIC or VM, as az network nic show-effective-route-table shows it",
+    )
+    .argument("[nic-or-vm]", "NIC or VM name, ARM id, or private IP")
     .option("--json", "machine-readable output")
-    .action((target: string, opts) => done(routesCommand(loadEstate(opts), target, opts.json === true, io)));
+    .action((target: string | undefined, opts) => {
+      const t = targetOf(target, opts);
+      done(routesCommand(loadEstate(opts), t, opts.json === true, io));
+    });
 
   estateOptions(program.command("rules"))
     .description("the effective security rules of a NIC or VM, with service tags expanded")
-    .argument("<nic-or-vm>", "NIC or VM name, ARM id, or private IP")
+    .argument("[nic-or-vm]", "NIC or VM name, ARM id, or private IP")
     .option("--json", "machine-readable output")
-    .action((target: string, opts) => done(rulesCommand(loadEstate(opts), target, opts.json === true, io)));
+    .action((target: string | undefined, opts) => {
+      const t = targetOf(target, opts);
+      done(rulesCommand(loadEstate(opts), t, opts.json === true, io));
+    });
 
   estateOptions(program.command("verify"))
     .description("check intents (from, to, expect: allow|deny) in one run; exit 1 when any fails")

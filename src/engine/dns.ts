@@ -23,7 +23,14 @@ export interface PublicName {
 
 export type DnsAnswer =
   | { kind: "public"; ip: IpAddress; name?: PublicName; cname?: string }
-  | { kind: "privateDnsZone"; ip: IpAddress; zoneId: string; record: string; name?: PublicName; cname?: string }
+  | {
+      kind: "privateDnsZone";
+      ip: IpAddress;
+      zoneId: string;
+      record: string;
+      name?: PublicName;
+      cname?: string;
+    }
   /** The name does not resolve from here: `zoneId` names the linked zone that lacks the record. */
   | { kind: "nxdomain"; reason: string; zoneId?: string; name?: PublicName };
 
@@ -50,7 +57,9 @@ function dnsIndex(estate: Estate): DnsIndex {
   for (const r of estate.resources) {
     if (!paasServiceByType(r.type)) continue;
     for (const h of publicHostsOf(r)) {
-      const address = publicAddressOf(r, estate.serviceTags, estate.regions, { secondary: h.secondary ?? false });
+      const address = publicAddressOf(r, estate.serviceTags, estate.regions, {
+        secondary: h.secondary ?? false,
+      });
       const entry: PublicName = {
         resource: r,
         subresource: h.subresource,
@@ -93,9 +102,10 @@ export function resourceAtPublicAddress(estate: Estate, ip: IpAddress): PublicNa
   return dnsIndex(estate).publicAddresses.get(formatIp(ip));
 }
 
-function lookupZone(estate: Estate, zone: LinkedZone, fqdn: string): IpAddress | undefined {
+function lookupZone(zone: LinkedZone, fqdn: string): IpAddress | undefined {
   const record = fqdn === zone.name ? "@" : fqdn.slice(0, -(zone.name.length + 1));
-  for (const a of (zone.zone.properties as { A?: ArmResource<PrivateDnsARecordProperties>[] } | undefined)?.A ?? []) {
+  for (const a of (zone.zone.properties as { A?: ArmResource<PrivateDnsARecordProperties>[] } | undefined)
+    ?.A ?? []) {
     if (a.name.toLowerCase() !== record) continue;
     const first = a.properties?.aRecords?.[0]?.ipv4Address;
     const ip = first ? parseIp(first) : undefined;
@@ -108,7 +118,8 @@ function lookupZone(estate: Estate, zone: LinkedZone, fqdn: string): IpAddress |
 function zoneFor(zones: readonly LinkedZone[], fqdn: string): LinkedZone | undefined {
   let best: LinkedZone | undefined;
   for (const z of zones) {
-    if ((fqdn === z.name || fqdn.endsWith(`.${z.name}`)) && (!best || z.name.length > best.name.length)) best = z;
+    if ((fqdn === z.name || fqdn.endsWith(`.${z.name}`)) && (!best || z.name.length > best.name.length))
+      best = z;
   }
   return best;
 }
@@ -128,7 +139,7 @@ export function resolve(estate: Estate, host: string, vnetId: string | undefined
   for (const candidate of cname ? [cname, fqdn] : [fqdn]) {
     const zone = zoneFor(zones, candidate);
     if (!zone) continue;
-    const ip = lookupZone(estate, zone, candidate);
+    const ip = lookupZone(zone, candidate);
     if (ip) return { kind: "privateDnsZone", ip, zoneId: zone.zone.id, record: candidate, name, cname };
     if (!zone.fallbackToInternet) {
       return {

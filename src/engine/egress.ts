@@ -4,8 +4,12 @@
 import type { ArmResource } from "../model/arm.js";
 import type { Estate } from "../model/estate.js";
 import { fnv1a32, pickAddress } from "../model/publicEndpoints.js";
+import type {
+  NatGatewayProperties,
+  PublicIPAddressProperties,
+  SubnetProperties,
+} from "../model/resources/network.js";
 import type { ServiceTag } from "../model/serviceTags.js";
-import type { NatGatewayProperties, PublicIPAddressProperties, SubnetProperties } from "../model/resources/network.js";
 import { type IpAddress, parseIp } from "../net/index.js";
 import type { NicIpConfig } from "./topology.js";
 
@@ -21,7 +25,14 @@ export type Egress =
 /** A public IP's address: its own when allocated, else a stable one inside AzureCloud.<region>. */
 function publicIpAddress(estate: Estate, pip: ArmResource<PublicIPAddressProperties>): IpAddress | undefined {
   const given = pip.properties?.ipAddress ? parseIp(pip.properties.ipAddress) : undefined;
-  return given ?? addressInTag(pip.id, estate.serviceTags.regional("AzureCloud", pip.location ?? "") ?? estate.serviceTags.global("AzureCloud"));
+  return (
+    given ??
+    addressInTag(
+      pip.id,
+      estate.serviceTags.regional("AzureCloud", pip.location ?? "") ??
+        estate.serviceTags.global("AzureCloud"),
+    )
+  );
 }
 
 export function egressOf(estate: Estate, config: NicIpConfig, subnet: ArmResource<SubnetProperties>): Egress {
@@ -50,6 +61,7 @@ export function egressOf(estate: Estate, config: NicIpConfig, subnet: ArmResourc
     `${config.nic.id}/defaultOutboundAccess`,
     estate.serviceTags.regional("AzureCloud", region) ?? estate.serviceTags.global("AzureCloud"),
   );
-  if (!ip) return { kind: "none", reason: `no AzureCloud.${region} prefixes are known for default outbound access` };
+  if (!ip)
+    return { kind: "none", reason: `no AzureCloud.${region} prefixes are known for default outbound access` };
   return { kind: "defaultOutboundAccess", ip, resourceId: config.nic.id };
 }

@@ -1,7 +1,8 @@
 // Turns what a user types into flow endpoints. Sources: a VM or NIC (ARM id or unique name), a NIC's private
 // IP, `internet:IP`, `onprem:IP`. Destinations: a URL, `FQDN[:port]`, or `IP:port`.
-import type { Estate } from "../model/estate.js";
+
 import { VnetlabError } from "../model/errors.js";
+import type { Estate } from "../model/estate.js";
 import { NetworkTypes as N } from "../model/resources/network.js";
 import { paasServiceByType } from "../model/serviceCatalog.js";
 import { parseIp } from "../net/index.js";
@@ -12,7 +13,10 @@ import { topologyOf } from "./topology.js";
 function nicSource(estate: Estate, nicId: string, text: string): FlowSource {
   const configs = topologyOf(estate).ipConfigsOf(nicId);
   const c = configs.find((x) => x.primary) ?? configs[0];
-  if (!c) throw new VnetlabError("UnknownSource", `${text} has no IP configuration in a subnet`, { resourceId: nicId });
+  if (!c)
+    throw new VnetlabError("UnknownSource", `${text} has no IP configuration in a subnet`, {
+      resourceId: nicId,
+    });
   return { kind: "nic", nicId: c.nic.id, ipConfigName: c.name, privateIp: c.privateIp, subnetId: c.subnetId };
 }
 
@@ -21,7 +25,8 @@ function resourceSource(estate: Estate, id: string, text: string): FlowSource {
   if (!r) throw new VnetlabError("UnknownSource", `no resource ${id} in the estate`);
   if (r.type.toLowerCase() === N.virtualMachine.toLowerCase()) {
     const nic = topologyOf(estate).primaryNicOf(r.id);
-    if (!nic) throw new VnetlabError("UnknownSource", `VM ${r.name} has no network interface`, { resourceId: r.id });
+    if (!nic)
+      throw new VnetlabError("UnknownSource", `VM ${r.name} has no network interface`, { resourceId: r.id });
     return nicSource(estate, nic.id, text);
   }
   if (r.type.toLowerCase() === N.networkInterface.toLowerCase()) return nicSource(estate, r.id, text);
@@ -42,7 +47,8 @@ export function parseSource(estate: Estate, text: string): FlowSource {
   const ip = parseIp(t);
   if (ip) {
     const configs = topologyOf(estate).ipConfigsByIp(ip);
-    if (configs.length === 0) throw new VnetlabError("UnknownSource", `no network interface has the address ${t}`);
+    if (configs.length === 0)
+      throw new VnetlabError("UnknownSource", `no network interface has the address ${t}`);
     if (configs.length > 1) {
       throw new VnetlabError(
         "AmbiguousName",
@@ -50,17 +56,29 @@ export function parseSource(estate: Estate, text: string): FlowSource {
       );
     }
     const c = configs[0]!;
-    return { kind: "nic", nicId: c.nic.id, ipConfigName: c.name, privateIp: c.privateIp, subnetId: c.subnetId };
+    return {
+      kind: "nic",
+      nicId: c.nic.id,
+      ipConfigName: c.name,
+      privateIp: c.privateIp,
+      subnetId: c.subnetId,
+    };
   }
   const matches = estate.byName(t, [N.virtualMachine, N.networkInterface]);
   // A VM and its NIC may share a name; the VM wins.
   const vms = matches.filter((r) => r.type.toLowerCase() === N.virtualMachine.toLowerCase());
   const pick = vms.length > 0 ? vms : matches;
   if (pick.length === 0) {
-    throw new VnetlabError("UnknownSource", `no VM or network interface named '${t}' (use an ARM id, a private IP, internet:IP or onprem:IP)`);
+    throw new VnetlabError(
+      "UnknownSource",
+      `no VM or network interface named '${t}' (use an ARM id, a private IP, internet:IP or onprem:IP)`,
+    );
   }
   if (pick.length > 1) {
-    throw new VnetlabError("AmbiguousName", `'${t}' names ${pick.length} resources (${pick.map((r) => r.id).join(", ")}); use the ARM id`);
+    throw new VnetlabError(
+      "AmbiguousName",
+      `'${t}' names ${pick.length} resources (${pick.map((r) => r.id).join(", ")}); use the ARM id`,
+    );
   }
   return resourceSource(estate, pick[0]!.id, t);
 }
@@ -86,7 +104,8 @@ export function parseDestination(estate: Estate, text: string): FlowDestination 
       throw new VnetlabError("UnknownDestination", `'${t}' is not a valid URL`);
     }
     const scheme = url.protocol === "http:" ? "http" : url.protocol === "https:" ? "https" : undefined;
-    if (!scheme) throw new VnetlabError("UnknownDestination", `unsupported URL scheme in '${t}' (use http or https)`);
+    if (!scheme)
+      throw new VnetlabError("UnknownDestination", `unsupported URL scheme in '${t}' (use http or https)`);
     const port = url.port ? Number(url.port) : scheme === "https" ? 443 : 80;
     const host = url.hostname.replace(/^\[|\]$/g, "");
     const ip = parseIp(host);

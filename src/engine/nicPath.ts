@@ -7,10 +7,10 @@ import type { Flow, FlowSource } from "./flow.js";
 import { evaluateNsgs } from "./nsg/index.js";
 import { evaluateServiceEndpointPolicies } from "./policy.js";
 import { subnetRoutes } from "./routes/index.js";
-import type { TraceBuilder } from "./traceBuilder.js";
-import type { PathEnd, Target } from "./traceFlow.js";
 import { type NicIpConfig, topologyOf } from "./topology.js";
 import type { PathKind } from "./trace.js";
+import type { TraceBuilder } from "./traceBuilder.js";
+import type { PathEnd, Target } from "./traceFlow.js";
 
 /** Appliances forward to appliances at most this many times before vnetlab calls it a loop. */
 const MAX_HOPS = 8;
@@ -52,7 +52,12 @@ export function nsgStages(
       priority: e.priority,
       access: e.access,
     });
-    const decision = { stage: "nsg" as const, resourceId: e.nsgId, rule: e.rule, reason: `${direction} rule ${e.rule} of NSG ${nsgName} ${e.access === "Deny" ? "denies" : "allows"} the flow` };
+    const decision = {
+      stage: "nsg" as const,
+      resourceId: e.nsgId,
+      rule: e.rule,
+      reason: `${direction} rule ${e.rule} of NSG ${nsgName} ${e.access === "Deny" ? "denies" : "allows"} the flow`,
+    };
     if (e.access === "Deny") b.block(decision);
     else b.allowBy(decision);
   }
@@ -62,29 +67,53 @@ function pathStage(b: TraceBuilder, hop: number, path: PathKind, summary: string
   b.push({ stage: "path", hop, summary, path, sourceIpSeenByService: seen });
 }
 
-export function walkFromNic(b: TraceBuilder, estate: Estate, flow: Flow, src: NicSource, target: Target): PathEnd {
+export function nicSourceStage(b: TraceBuilder, estate: Estate, src: NicSource): void {
   const topo = topologyOf(estate);
-  const first = topo.ipConfigsOf(src.nicId).find((c) => c.name === src.ipConfigName);
-  if (!first) return { reached: false };
   const vmName = topo.vmOf(src.nicId)?.name;
+  const nicName = src.nicId.split("/").pop();
   b.push({
     stage: "source",
     hop: 0,
-    summary: `${vmName ? `VM ${vmName}, ` : ""}NIC ${first.nic.name} ${formatIp(first.privateIp)} in subnet ${first.subnetId.split("/").pop()}`,
+    summary: `${vmName ? `VM ${vmName}, ` : ""}NIC ${nicName} ${formatIp(src.privateIp)} in subnet ${src.subnetId.split("/").pop()}`,
     nicId: src.nicId,
-    subnetId: first.subnetId,
-    ip: formatIp(first.privateIp),
+    subnetId: src.subnetId,
+    ip: formatIp(src.privateIp),
   });
+}
+
+export function walkFromNic(
+  b: TraceBuilder,
+  estate: Estate,
+  flow: Flow,
+  src: NicSource,
+  target: Target,
+): PathEnd {
+  const topo = topologyOf(estate);
+  const first = topo.ipConfigsOf(src.nicId).find((c) => c.name === src.ipConfigName);
+  if (!first) return { reached: false };
   let config: NicIpConfig = first;
   for (let hop = 0; hop < MAX_HOPS; hop++) {
     const subnet = topo.subnet(config.subnetId);
     const vnet = topo.vnetOf(config.subnetId);
     if (!subnet || !vnet) return { reached: false };
-    nsgStages(b, estate, flow, { nicId: config.nic.id, subnetId: subnet.id }, "Outbound", src.privateIp, target.ip, hop);
+    nsgStages(
+      b,
+      estate,
+      flow,
+      { nicId: config.nic.id, subnetId: subnet.id },
+      "Outbound",
+      src.privateIp,
+      target.ip,
+      hop,
+    );
 
     const decision = subnetRoutes(estate, subnet.id).select(target.ip);
     if (!decision) {
-      b.block({ stage: "route", resourceId: subnet.id, reason: `no route in subnet ${subnet.name} covers ${formatIp(target.ip)}` });
+      b.block({
+        stage: "route",
+        resourceId: subnet.id,
+        reason: `no route in subnet ${subnet.name} covers ${formatIp(target.ip)}`,
+      });
       return { reached: false };
     }
     const r = decision.route;
@@ -100,12 +129,20 @@ export function walkFromNic(b: TraceBuilder, estate: Estate, flow: Flow, src: Ni
       hop,
       summary: `${r.addressPrefix} → ${r.nextHopType}${nextHopIp ? ` ${nextHopIp}` : ""} (${r.source}${r.name ? ` route ${r.name}` : ""}): ${decision.why}`,
       routeTableId: r.routeTableId,
-      route: { addressPrefix: r.addressPrefix, nextHopType: r.nextHopType, nextHopIpAddress: nextHopIp, source: r.source },
+      route: {
+        addressPrefix: r.addressPrefix,
+        nextHopType: r.nextHopType,
+        nextHopIpAddress: nextHopIp,
+        source: r.source,
+      },
       why: decision.why,
       outcome: blocked ? "block" : "pass",
     });
     if (blocked) {
-      b.block({ ...routeDecision, reason: `the route ${r.addressPrefix} has next hop None: the traffic is dropped` });
+      b.block({
+        ...routeDecision,
+        reason: `the route ${r.addressPrefix} has next hop None: the traffic is dropped`,
+      });
       pathStage(b, hop, "dropped", "dropped by a route with next hop None");
       return { reached: false };
     }
@@ -115,51 +152,118 @@ export function walkFromNic(b: TraceBuilder, estate: Estate, flow: Flow, src: Ni
       case "VirtualAppliance": {
         const next = r.nextHopIpAddress ? applianceAt(estate, r.nextHopIpAddress, config) : undefined;
         if (!next) {
-          b.block({ ...routeDecision, reason: `no network interface in the estate holds the next hop ${nextHopIp}: the traffic is dropped` });
+          b.block({
+            ...routeDecision,
+            reason: `no network interface in the estate holds the next hop ${nextHopIp}: the traffic is dropped`,
+          });
           return { reached: false };
         }
         pathStage(b, hop, "virtualAppliance", `to the virtual appliance ${next.nic.name} (${nextHopIp})`);
-        nsgStages(b, estate, flow, { nicId: next.nic.id, subnetId: next.subnetId }, "Inbound", src.privateIp, target.ip, hop + 1);
+        nsgStages(
+          b,
+          estate,
+          flow,
+          { nicId: next.nic.id, subnetId: next.subnetId },
+          "Inbound",
+          src.privateIp,
+          target.ip,
+          hop + 1,
+        );
         if (!next.nic.properties?.enableIPForwarding) {
-          b.block({ stage: "route", resourceId: next.nic.id, rule: "enableIPForwarding=false", reason: `NIC ${next.nic.name} does not have IP forwarding enabled, so Azure drops traffic not addressed to it` });
+          b.block({
+            stage: "route",
+            resourceId: next.nic.id,
+            rule: "enableIPForwarding=false",
+            reason: `NIC ${next.nic.name} does not have IP forwarding enabled, so Azure drops traffic not addressed to it`,
+          });
         }
         config = next;
         continue;
       }
       case "VirtualNetworkGateway":
-        pathStage(b, hop, "gateway", "through the virtual network gateway to on-premises (forced tunnelling): the service sees the on-premises egress address");
+        pathStage(
+          b,
+          hop,
+          "gateway",
+          "through the virtual network gateway to on-premises (forced tunnelling): the service sees the on-premises egress address",
+        );
         return { reached: true, origin: { kind: "public", ip: undefined, fromOnPremises: true } };
       case "Internet": {
         const egress = egressOf(estate, config, subnet);
         if (egress.kind === "none") {
-          b.block({ stage: "route", resourceId: subnet.id, rule: "defaultOutboundAccess=false", reason: egress.reason });
+          b.block({
+            stage: "route",
+            resourceId: subnet.id,
+            rule: "defaultOutboundAccess=false",
+            reason: egress.reason,
+          });
           return { reached: false };
         }
         const seen = formatIp(egress.ip);
-        const via = { natGateway: "NAT gateway", instancePublicIp: "instance public IP", defaultOutboundAccess: "default outbound access" }[egress.kind];
+        const via = {
+          natGateway: "NAT gateway",
+          instancePublicIp: "instance public IP",
+          defaultOutboundAccess: "default outbound access",
+        }[egress.kind];
         pathStage(b, hop, "internet", `over the internet path, source NATed to ${seen} (${via})`, seen);
-        return { reached: true, origin: { kind: "public", ip: egress.ip, azureRegion: vnet.location }, sourceIpSeenByService: seen };
+        return {
+          reached: true,
+          origin: { kind: "public", ip: egress.ip, azureRegion: vnet.location },
+          sourceIpSeenByService: seen,
+        };
       }
       case "VirtualNetworkServiceEndpoint": {
         const seen = formatIp(config.privateIp);
-        pathStage(b, hop, "serviceEndpoint", `over the ${r.origin ?? "service"} endpoint of subnet ${subnet.name} on the Azure backbone, keeping the private source ${seen}`, seen);
+        pathStage(
+          b,
+          hop,
+          "serviceEndpoint",
+          `over the ${r.origin ?? "service"} endpoint of subnet ${subnet.name} on the Azure backbone, keeping the private source ${seen}`,
+          seen,
+        );
         if (target.resource) {
           const policy = evaluateServiceEndpointPolicies(estate, subnet, target.resource);
           if (policy.outcome !== "none") {
-            b.push({ stage: "policy", hop, summary: policy.reason, policyIds: policy.policyIds, outcome: policy.outcome, definition: policy.definition });
-            const d = { stage: "policy" as const, resourceId: policy.policyIds[0], rule: policy.definition, reason: policy.reason };
+            b.push({
+              stage: "policy",
+              hop,
+              summary: policy.reason,
+              policyIds: policy.policyIds,
+              outcome: policy.outcome,
+              definition: policy.definition,
+            });
+            const d = {
+              stage: "policy" as const,
+              resourceId: policy.policyIds[0],
+              rule: policy.definition,
+              reason: policy.reason,
+            };
             if (policy.outcome === "block") b.block(d);
             else b.allowBy(d);
           }
         }
         return {
           reached: true,
-          origin: { kind: "serviceEndpoint", subnetId: subnet.id, vnetId: vnet.id, privateIp: config.privateIp, region: vnet.location ?? "" },
+          origin: {
+            kind: "serviceEndpoint",
+            subnetId: subnet.id,
+            vnetId: vnet.id,
+            privateIp: config.privateIp,
+            region: vnet.location ?? "",
+          },
           sourceIpSeenByService: seen,
         };
       }
       default:
-        return privateDestination(b, estate, flow, src, target, hop, r.nextHopType === "VNetPeering" ? "peering" : "virtualNetwork");
+        return privateDestination(
+          b,
+          estate,
+          flow,
+          src,
+          target,
+          hop,
+          r.nextHopType === "VNetPeering" ? "peering" : "virtualNetwork",
+        );
     }
   }
   b.block({ stage: "route", reason: `the flow passed ${MAX_HOPS} virtual appliances: a routing loop` });
@@ -190,13 +294,24 @@ export function privateDestination(
   if (pe) {
     const peSubnet = topo.subnet(pe.privateEndpoint.properties?.subnet?.id ?? "");
     const policies = peSubnet?.properties?.privateEndpointNetworkPolicies ?? "Disabled";
-    pathStage(b, hop, "privateEndpoint", `to private endpoint ${pe.privateEndpoint.name} (${formatIp(pe.ip)})`, formatIp(sourceIp));
+    pathStage(
+      b,
+      hop,
+      "privateEndpoint",
+      `to private endpoint ${pe.privateEndpoint.name} (${formatIp(pe.ip)})`,
+      formatIp(sourceIp),
+    );
     // [S22] NSGs apply to private endpoint traffic only when the PE subnet enables network policies for them.
     if (peSubnet && (policies === "Enabled" || policies === "NetworkSecurityGroupEnabled")) {
       nsgStages(b, estate, flow, { subnetId: peSubnet.id }, "Inbound", sourceIp, target.ip, hop + 1);
     }
     if (!pe.approved) {
-      b.block({ stage: "firewall", resourceId: pe.privateEndpoint.id, rule: "privateLinkServiceConnectionState", reason: `the private endpoint connection of ${pe.privateEndpoint.name} is not approved` });
+      b.block({
+        stage: "firewall",
+        resourceId: pe.privateEndpoint.id,
+        rule: "privateLinkServiceConnectionState",
+        reason: `the private endpoint connection of ${pe.privateEndpoint.name} is not approved`,
+      });
       return { reached: false };
     }
     return {
@@ -211,7 +326,21 @@ export function privateDestination(
     b.block({ stage: "route", reason });
     return { reached: false };
   }
-  pathStage(b, hop, path, `to NIC ${dest.nic.name} (${formatIp(target.ip)}) ${path === "peering" ? "over VNet peering" : "inside the virtual network"}`);
-  nsgStages(b, estate, flow, { nicId: dest.nic.id, subnetId: dest.subnetId }, "Inbound", sourceIp, target.ip, hop + 1);
+  pathStage(
+    b,
+    hop,
+    path,
+    `to NIC ${dest.nic.name} (${formatIp(target.ip)}) ${path === "peering" ? "over VNet peering" : "inside the virtual network"}`,
+  );
+  nsgStages(
+    b,
+    estate,
+    flow,
+    { nicId: dest.nic.id, subnetId: dest.subnetId },
+    "Inbound",
+    sourceIp,
+    target.ip,
+    hop + 1,
+  );
   return { reached: true };
 }

@@ -56,7 +56,8 @@ export function evaluateServiceEndpointPolicies(
     return {
       outcome: "pass",
       policyIds,
-      reason: "the attached policies list only service aliases, which are not effective without a storage account",
+      reason:
+        "the attached policies list only service aliases, which are not effective without a storage account",
     };
   }
   return {

@@ -73,7 +73,8 @@ function buildTopology(estate: Estate): Topology {
   // Addresses in use per subnet, so that dynamic configurations get the next free one from .4 up
   // (Azure reserves the first four addresses of every subnet and the last one).
   const used = new Map<string, Set<string>>();
-  const pendingDynamic: { nic: ArmResource<NetworkInterfaceProperties>; index: number; subnetId: string }[] = [];
+  const pendingDynamic: { nic: ArmResource<NetworkInterfaceProperties>; index: number; subnetId: string }[] =
+    [];
   const configs: NicIpConfig[] = [];
 
   for (const nic of estate.ofType<NetworkInterfaceProperties>(N.networkInterface)) {
@@ -165,12 +166,16 @@ function configOf(
 
 function privateEndpointIps(pe: ArmResource<PrivateEndpointProperties>): PrivateEndpointIp[] {
   const p = pe.properties ?? {};
-  const connections = [...(p.privateLinkServiceConnections ?? []), ...(p.manualPrivateLinkServiceConnections ?? [])];
+  const connections = [
+    ...(p.privateLinkServiceConnections ?? []),
+    ...(p.manualPrivateLinkServiceConnections ?? []),
+  ];
   const conn = connections[0];
   const targetId = conn?.properties?.privateLinkServiceId;
   // Automatically approved connections carry no state in many templates; a manual one needs approval.
   const status = conn?.properties?.privateLinkServiceConnectionState?.status;
-  const approved = status === undefined ? (p.privateLinkServiceConnections?.length ?? 0) > 0 : status === "Approved";
+  const approved =
+    status === undefined ? (p.privateLinkServiceConnections?.length ?? 0) > 0 : status === "Approved";
   const out: PrivateEndpointIp[] = [];
   const seen = new Set<string>();
   const add = (text: string | undefined, groupId: string | undefined): void => {
@@ -180,6 +185,7 @@ function privateEndpointIps(pe: ArmResource<PrivateEndpointProperties>): Private
     out.push({ privateEndpoint: pe, ip, targetId, groupId, approved });
   };
   for (const c of p.ipConfigurations ?? []) add(c.properties?.privateIPAddress, c.properties?.groupId);
-  for (const c of p.customDnsConfigs ?? []) for (const a of c.ipAddresses ?? []) add(a, conn?.properties?.groupIds?.[0]);
+  for (const c of p.customDnsConfigs ?? [])
+    for (const a of c.ipAddresses ?? []) add(a, conn?.properties?.groupIds?.[0]);
   return out;
 }

@@ -2,19 +2,19 @@
 // appliances), the path and the source IP the service sees, service endpoint policies, the service firewall.
 // Evaluation goes on past the first blocker, so a trace lists every blocker on the path.
 import type { ArmResource } from "../model/arm.js";
-import type { Estate } from "../model/estate.js";
 import { VnetlabError } from "../model/errors.js";
+import type { Estate } from "../model/estate.js";
 import { paasServiceByType } from "../model/serviceCatalog.js";
 import { formatIp, type IpAddress } from "../net/index.js";
 import { type DnsAnswer, resolve, resourceAtPublicAddress } from "./dns.js";
 import { evaluateFirewall } from "./firewalls/index.js";
 import type { RequestOrigin } from "./firewalls/types.js";
 import type { Flow } from "./flow.js";
-import { walkFromNic } from "./nicPath.js";
-import { walkFromOnPremises } from "./onPremisesPath.js";
-import { TraceBuilder } from "./traceBuilder.js";
-import type { Trace } from "./trace.js";
+import { nicSourceStage, walkFromNic } from "./nicPath.js";
+import { onPremisesSourceStage, walkFromOnPremises } from "./onPremisesPath.js";
 import { type PrivateEndpointIp, topologyOf } from "./topology.js";
+import type { Trace } from "./trace.js";
+import { TraceBuilder } from "./traceBuilder.js";
 
 /** What the destination address turned out to be. */
 export interface Target {
@@ -33,11 +33,22 @@ export type PathEnd =
 
 function dnsStage(b: TraceBuilder, host: string, answer: DnsAnswer): IpAddress | undefined {
   if (answer.kind === "nxdomain") {
-    b.push({ stage: "dns", hop: 0, summary: `${host} does not resolve: ${answer.reason}`, name: host, via: "privateDnsZone", zoneId: answer.zoneId, outcome: "block" });
+    b.push({
+      stage: "dns",
+      hop: 0,
+      summary: `${host} does not resolve: ${answer.reason}`,
+      name: host,
+      via: "privateDnsZone",
+      zoneId: answer.zoneId,
+      outcome: "block",
+    });
     b.block({ stage: "dns", resourceId: answer.zoneId, rule: "NXDOMAIN", reason: answer.reason });
     return undefined;
   }
-  const via = answer.kind === "public" ? "public DNS" : `private DNS zone ${answer.record.split(".").slice(1).join(".")}`;
+  const via =
+    answer.kind === "public"
+      ? "public DNS"
+      : `private DNS zone ${answer.record.split(".").slice(1).join(".")}`;
   const alias = answer.cname ? ` (CNAME ${answer.cname})` : "";
   b.push({
     stage: "dns",
@@ -52,7 +63,13 @@ function dnsStage(b: TraceBuilder, host: string, answer: DnsAnswer): IpAddress |
   return answer.ip;
 }
 
-function targetOf(estate: Estate, ip: IpAddress, answer: DnsAnswer | undefined, host: string | undefined, port: number): Target {
+function targetOf(
+  estate: Estate,
+  ip: IpAddress,
+  answer: DnsAnswer | undefined,
+  host: string | undefined,
+  port: number,
+): Target {
   const pe = topologyOf(estate).privateEndpointByIp(ip)[0];
   if (pe) {
     const resource = estate.get(pe.targetId);
@@ -63,7 +80,13 @@ function targetOf(estate: Estate, ip: IpAddress, answer: DnsAnswer | undefined, 
   return { ip, host, port, resource };
 }
 
-function firewallStage(b: TraceBuilder, estate: Estate, target: Target, origin: RequestOrigin, hop: number): void {
+function firewallStage(
+  b: TraceBuilder,
+  estate: Estate,
+  target: Target,
+  origin: RequestOrigin,
+  hop: number,
+): void {
   const resource = target.resource;
   if (!resource) return;
   const result = evaluateFirewall(resource, { origin, host: target.host, port: target.port }, estate);
@@ -76,7 +99,10 @@ function firewallStage(b: TraceBuilder, estate: Estate, target: Target, origin: 
     result,
   });
   if (result.decision === "Deny") {
-    b.block({ stage: "firewall", resourceId: resource.id, rule: result.rule, reason: result.reason }, result.response);
+    b.block(
+      { stage: "firewall", resourceId: resource.id, rule: result.rule, reason: result.reason },
+      result.response,
+    );
   } else {
     b.allowBy({ stage: "firewall", resourceId: resource.id, rule: result.rule, reason: result.reason });
   }
@@ -88,12 +114,18 @@ export function trace(estate: Estate, flow: Flow): Trace {
   const topo = topologyOf(estate);
   const vnetId = src.kind === "nic" ? topo.vnetOf(src.subnetId)?.id : undefined;
 
+  if (src.kind === "nic") nicSourceStage(b, estate, src);
+  else if (src.kind === "onprem") onPremisesSourceStage(b, estate, src);
+  else
+    b.push({ stage: "source", hop: 0, summary: `internet client ${formatIp(src.ip)}`, ip: formatIp(src.ip) });
+
   let ip: IpAddress | undefined;
   let answer: DnsAnswer | undefined;
   const dst = flow.destination;
   if (dst.kind === "fqdn") {
     answer = resolve(estate, dst.host, vnetId);
-    if (!answer) throw new VnetlabError("UnknownDestination", `no resource in the estate answers to ${dst.host}`);
+    if (!answer)
+      throw new VnetlabError("UnknownDestination", `no resource in the estate answers to ${dst.host}`);
     ip = dnsStage(b, dst.host, answer);
   } else {
     ip = dst.ip;
@@ -114,12 +146,17 @@ export function trace(estate: Estate, flow: Flow): Trace {
   } else if (src.kind === "onprem") {
     end = walkFromOnPremises(b, estate, flow, src, target);
   } else {
-    b.push({ stage: "source", hop: 0, summary: `internet client ${formatIp(src.ip)}`, ip: formatIp(src.ip) });
     end = target.privateEndpoint
       ? unreachableFromInternet(b, target)
       : { reached: true, origin: { kind: "public", ip: src.ip }, sourceIpSeenByService: formatIp(src.ip) };
     if (end.reached) {
-      b.push({ stage: "path", hop: 0, summary: `over the internet from ${formatIp(src.ip)}`, path: "internet", sourceIpSeenByService: formatIp(src.ip) });
+      b.push({
+        stage: "path",
+        hop: 0,
+        summary: `over the internet from ${formatIp(src.ip)}`,
+        path: "internet",
+        sourceIpSeenByService: formatIp(src.ip),
+      });
     }
   }
 

@@ -22,8 +22,20 @@ import { NetworkTypes as N } from "./resources/network.js";
 
 type FileOf = (id: string) => string | undefined;
 
-/** Names that NSG rules and UDRs accept besides addresses; service tags are checked against the tag file. */
-const NSG_KEYWORDS = new Set(["*", "any", "internet", "virtualnetwork", "azureloadbalancer"]);
+/**
+ * Names that NSG rules accept besides addresses and the tags of the downloadable file [S4][S6]: the platform
+ * tags are not in ServiceTags_Public but ARM accepts them.
+ */
+const NSG_KEYWORDS = new Set([
+  "*",
+  "any",
+  "internet",
+  "virtualnetwork",
+  "azureloadbalancer",
+  "azureplatformdns",
+  "azureplatformimds",
+  "azureplatformlkm",
+]);
 
 export function validateEstate(estate: Estate, fileOf: FileOf): void {
   const fail = (

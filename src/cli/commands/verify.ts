@@ -1,7 +1,7 @@
 import { parseIntents, verifyIntents } from "../../analysis/intents.js";
 import type { Estate } from "../../model/estate.js";
-import { readJsonFile } from "../loadEstate.js";
 import { EXIT, type Io } from "../io.js";
+import { readJsonFile } from "../loadEstate.js";
 import { table } from "../table.js";
 
 export function verifyCommand(estate: Estate, intentsFile: string, json: boolean, io: Io): number {
@@ -28,7 +28,13 @@ export function verifyCommand(estate: Estate, intentsFile: string, json: boolean
       const name = r.intent.name ?? `${r.intent.from} → ${r.intent.to}`;
       if ("error" in r) return ["ERROR", name, r.intent.expect, "-", `${r.error.code}: ${r.error.message}`];
       const d = r.decidedBy;
-      return [r.passed ? "PASS" : "FAIL", name, r.intent.expect, r.verdict.toLowerCase(), `${d.stage}${d.rule ? ` ${d.rule}` : ""}: ${d.reason}`];
+      return [
+        r.passed ? "PASS" : "FAIL",
+        name,
+        r.intent.expect,
+        r.verdict.toLowerCase(),
+        `${d.stage}${d.rule ? ` ${d.rule}` : ""}: ${d.reason}`,
+      ];
     });
     io.out(table(["RESULT", "INTENT", "EXPECT", "GOT", "DECIDED BY"], rows));
     io.out(`\n${results.length - failed} of ${results.length} intents hold`);

@@ -7,8 +7,8 @@ import { idKey } from "../../model/resourceId.js";
 import { NetworkTypes, type PrivateEndpointProperties } from "../../model/resources/network.js";
 import {
   type IpSecurityRestriction,
-  type SiteConfig,
   ServiceTypes,
+  type SiteConfig,
   type WebSiteProperties,
 } from "../../model/resources/services.js";
 import { type IpAddress, PrefixSet, parsePrefix } from "../../net/index.js";
@@ -72,7 +72,8 @@ function compileSource(r: IpSecurityRestriction): Source {
   if (items.length === 0) return { kind: "invalid", why: "it names no source" };
   if (r.tag?.toLowerCase() === "servicetag") return { kind: "tags", names: items };
   const prefixes = items.map((s) => parsePrefix(s));
-  if (prefixes.some((p) => p === undefined)) return { kind: "invalid", why: `'${text}' is not an address range` };
+  if (prefixes.some((p) => p === undefined))
+    return { kind: "invalid", why: `'${text}' is not an address range` };
   // [INF] XffProxy rules are matched like Default ones: on the client address
   return { kind: "ip", set: PrefixSet.of(prefixes.filter((p) => p !== undefined)) };
 }
@@ -110,8 +111,16 @@ function compile(resource: ArmResource): SiteRules {
   return {
     name: resource.name.toLowerCase(),
     publicNetworkAccess: p.publicNetworkAccess ?? c.publicNetworkAccess,
-    main: compileList("ipSecurityRestrictions", c.ipSecurityRestrictions, c.ipSecurityRestrictionsDefaultAction),
-    scm: compileList("scmIpSecurityRestrictions", c.scmIpSecurityRestrictions, c.scmIpSecurityRestrictionsDefaultAction),
+    main: compileList(
+      "ipSecurityRestrictions",
+      c.ipSecurityRestrictions,
+      c.ipSecurityRestrictionsDefaultAction,
+    ),
+    scm: compileList(
+      "scmIpSecurityRestrictions",
+      c.scmIpSecurityRestrictions,
+      c.scmIpSecurityRestrictionsDefaultAction,
+    ),
     scmUsesMain: c.scmIpSecurityRestrictionsUseMain === true,
   };
 }
@@ -159,7 +168,8 @@ const appAccess: Evaluator<SiteRules> = (ctx) => {
 function headerMismatch(r: Restriction, request: FirewallRequest): string | undefined {
   if (r.headers.length === 0) return undefined;
   const names = r.headers.map(([k]) => k).join(", ");
-  if (!request.headers) return `it also filters on ${names}, and vnetlab cannot evaluate header filters without the request's headers`;
+  if (!request.headers)
+    return `it also filters on ${names}, and vnetlab cannot evaluate header filters without the request's headers`;
   const sent = new Map(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v]));
   for (const [name, values] of r.headers) {
     const got = sent.get(name);
@@ -192,7 +202,9 @@ function sourceMatches(ctx: Ctx, s: Source): boolean {
       // [S19] in the multi-tenant service, IP rules never match VNet (service endpoint) sources
       return o.kind === "public" && o.ip !== undefined && s.set.has(o.ip);
     case "tags":
-      return o.kind === "public" && o.ip !== undefined && s.names.some((n) => inTag(ctx, n, o.ip as IpAddress));
+      return (
+        o.kind === "public" && o.ip !== undefined && s.names.some((n) => inTag(ctx, n, o.ip as IpAddress))
+      );
     case "invalid":
       return false;
   }
@@ -200,7 +212,8 @@ function sourceMatches(ctx: Ctx, s: Source): boolean {
 
 function inTag(ctx: Ctx, name: string, ip: IpAddress): boolean {
   const tag = ctx.estate.serviceTags.get(name);
-  if (!tag) note(ctx, `Service tag ${name} is unknown to the loaded service tags, so its rule never matches.`);
+  if (!tag)
+    note(ctx, `Service tag ${name} is unknown to the loaded service tags, so its rule never matches.`);
   return tag?.set.has(ip) ?? false;
 }
 
@@ -216,7 +229,9 @@ const siteAccess: Evaluator<SiteRules> = (ctx) => {
   const scm = isScmHost(request.host, rules.name);
   // [S19] scmIpSecurityRestrictionsUseMain makes the scm site use the main site's rules [INF: and its unmatched rule]
   const list = scm && !rules.scmUsesMain ? rules.scm : rules.main;
-  const site = scm ? `the advanced tools (scm) site${rules.scmUsesMain ? ", which uses the main site's rules," : ""}` : "the app";
+  const site = scm
+    ? `the advanced tools (scm) site${rules.scmUsesMain ? ", which uses the main site's rules," : ""}`
+    : "the app";
   for (const r of list.restrictions) {
     if (r.source.kind === "invalid") {
       note(ctx, `Rule ${r.name} never matches: ${r.source.why}.`);
@@ -237,7 +252,10 @@ const siteAccess: Evaluator<SiteRules> = (ctx) => {
 
 function unmatched(ctx: Ctx, list: RuleList, site: string): FirewallResult {
   const explicit = list.defaultAction;
-  const prop = list.property === "ipSecurityRestrictions" ? "ipSecurityRestrictionsDefaultAction" : "scmIpSecurityRestrictionsDefaultAction";
+  const prop =
+    list.property === "ipSecurityRestrictions"
+      ? "ipSecurityRestrictionsDefaultAction"
+      : "scmIpSecurityRestrictionsDefaultAction";
   // [S19] unmatched rule: no rules → allow, one or more rules → deny, unless the default action is set
   const action = explicit ?? (list.restrictions.length === 0 ? "Allow" : "Deny");
   const rule = explicit ? `${prop}=${explicit}` : `${list.property} unmatched rule (implicit ${action})`;

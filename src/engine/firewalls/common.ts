@@ -3,7 +3,7 @@
 // a hash probe and a binary search whatever the number of rules.
 import type { ArmResource } from "../../model/arm.js";
 import type { Estate } from "../../model/estate.js";
-import { idKey, parentId, parseResourceId } from "../../model/resourceId.js";
+import { idKey, parentId } from "../../model/resourceId.js";
 import {
   containsIp,
   formatIp,
@@ -15,7 +15,13 @@ import {
   parsePrefixDetailed,
 } from "../../net/index.js";
 import { buildDenial, type DenialId, type DenialInput } from "./denials.js";
-import type { FirewallRequest, FirewallResult, RequestOrigin, ServiceFirewall, ServiceResponse } from "./types.js";
+import type {
+  FirewallRequest,
+  FirewallResult,
+  RequestOrigin,
+  ServiceFirewall,
+  ServiceResponse,
+} from "./types.js";
 
 export interface EvalContext<C> {
   readonly resource: ArmResource;
@@ -32,7 +38,7 @@ export type Evaluator<C> = (ctx: EvalContext<C>) => FirewallResult | undefined;
 export interface FirewallSpec<C> {
   resourceTypes: readonly string[];
   /** Reads the resource's rules; called once per resource object (estates are immutable). */
-  compile(resource: ArmResource): C;
+  compile(resource: ArmResource, estate: Estate): C;
   /** Evaluated in order; the last link must always decide. */
   chain: readonly Evaluator<C>[];
 }
@@ -44,7 +50,7 @@ export function defineFirewall<C>(spec: FirewallSpec<C>): ServiceFirewall {
     evaluate(resource: ArmResource, request: FirewallRequest, estate: Estate): FirewallResult {
       let rules = cache.get(resource);
       if (rules === undefined) {
-        rules = spec.compile(resource);
+        rules = spec.compile(resource, estate);
         cache.set(resource, rules);
       }
       const ctx: EvalContext<C> = { resource, request, estate, rules, notes: undefined };
@@ -58,7 +64,8 @@ export function defineFirewall<C>(spec: FirewallSpec<C>): ServiceFirewall {
 }
 
 export function note<C>(ctx: EvalContext<C>, text: string): void {
-  (ctx.notes ??= []).push(text);
+  if (ctx.notes) ctx.notes.push(text);
+  else ctx.notes = [text];
 }
 
 function withNotes<C>(ctx: EvalContext<C>, reason: string): string {
@@ -79,18 +86,37 @@ export function deny<C>(
   return { decision: "Deny", rule, reason: withNotes(ctx, reason), response: denialFor(ctx, id, extra) };
 }
 
-export function denialFor<C>(ctx: EvalContext<C>, id: DenialId, extra: Partial<DenialInput> = {}): ServiceResponse {
+/**
+ * A refusal by the default action: the notes gathered on the way (the most specific causes, e.g. "subnet
+ * snet-app of vnet-app is not in the account's virtual network rules.") are the reason; `fallback` when none.
+ */
+export function denyByDefault<C>(
+  ctx: EvalContext<C>,
+  rule: string,
+  fallback: string,
+  id: DenialId,
+): FirewallResult {
+  const reason = ctx.notes ? ctx.notes.join(" ") : fallback;
+  ctx.notes = undefined;
+  return deny(ctx, rule, reason, id);
+}
+
+export function denialFor<C>(
+  ctx: EvalContext<C>,
+  id: DenialId,
+  extra: Partial<DenialInput> = {},
+): ServiceResponse {
   const { request, resource } = ctx;
-  return buildDenial(id, {
+  const input: DenialInput = {
     resourceName: resource.name,
     clientIp: clientIpText(request.origin),
     viaServiceEndpoint: request.origin.kind === "serviceEndpoint",
     location: resource.location,
     host: request.host,
-    ...(request.requestId !== undefined ? { requestId: request.requestId } : {}),
-    ...(request.time !== undefined ? { time: request.time } : {}),
-    ...extra,
-  });
+    requestId: request.requestId,
+    time: request.time,
+  };
+  return buildDenial(id, Object.assign(input, extra));
 }
 
 // ---- origins ----
@@ -107,11 +133,13 @@ export function clientIpText(origin: RequestOrigin): string | undefined {
   }
 }
 
-/** "subnet snet-app of vnet-spoke" from a subnet id. */
+/** "subnet snet-app of vnet-spoke" from a subnet id (string search, not a full parse: it runs per request). */
 export function subnetLabel(subnetId: string): string {
-  const parts = parseResourceId(subnetId);
-  if (!parts || parts.names.length < 2) return subnetId;
-  return `subnet ${parts.names[1]} of ${parts.names[0]}`;
+  const lower = subnetId.toLowerCase();
+  const s = lower.lastIndexOf("/subnets/");
+  const v = s < 0 ? -1 : lower.lastIndexOf("/virtualnetworks/", s);
+  if (v < 0) return subnetId;
+  return `subnet ${subnetId.slice(s + 9).replace(/\/$/, "")} of ${subnetId.slice(v + 17, s)}`;
 }
 
 /** A phrase naming the client for reasons: "subnet snet-app of vnet-spoke (service endpoint)", "203.0.113.7". */
@@ -173,29 +201,75 @@ export function privateEndpointBypass<C>(ctx: EvalContext<C>): FirewallResult | 
 
 export interface SubnetRule {
   id: string;
-  /** How the result names the rule, e.g. `networkAcls.virtualNetworkRules[<id>]`. */
-  label: string;
+  /** The rule's own name, for services whose VNet rules are child resources (SQL, Data Lake). */
+  name?: string;
   /** Undefined when the rule is in force; otherwise why it is not. */
   ineffective?: string;
-  ignoreMissingVnetServiceEndpoint?: boolean;
 }
 
-/** VNet rules keyed by idKey(subnetId): one hash probe per request. */
-export function subnetRuleMap(rules: Iterable<SubnetRule>): Map<string, SubnetRule> {
-  const map = new Map<string, SubnetRule>();
-  for (const r of rules) {
-    const key = idKey(r.id);
-    // A duplicate that is in force wins over one that is not.
-    if (!map.has(key) || map.get(key)?.ineffective) map.set(key, r);
+/**
+ * VNet rules keyed by idKey(subnetId): one hash probe per request. Rule names for results are built only
+ * when a rule decides, so 5,000 accounts of 200 rules hold no million label strings.
+ */
+// One canonical key string per distinct subnet id and estate: thousands of accounts listing the same subnets
+// then share keys instead of each holding a lower-cased copy.
+const keysByEstate = new WeakMap<Estate, (id: string) => string>();
+
+function subnetKeys(estate: Estate): (id: string) => string {
+  let fn = keysByEstate.get(estate);
+  if (!fn) {
+    const seen = new Map<string, string>();
+    fn = (id) => {
+      let key = seen.get(id);
+      if (key === undefined) {
+        key = idKey(id);
+        seen.set(id, key);
+      }
+      return key;
+    };
+    keysByEstate.set(estate, fn);
   }
-  return map;
+  return fn;
+}
+
+export class SubnetRules {
+  private readonly map = new Map<string, SubnetRule>();
+  private readonly labelOf: (r: SubnetRule) => string;
+  private readonly keyOf: (id: string) => string;
+
+  constructor(rules: Iterable<SubnetRule>, labelOf: (r: SubnetRule) => string, estate?: Estate) {
+    this.labelOf = labelOf;
+    this.keyOf = estate ? subnetKeys(estate) : idKey;
+    for (const r of rules) {
+      const key = this.keyOf(r.id);
+      // A duplicate that is in force wins over one that is not.
+      if (!this.map.get(key) || this.map.get(key)?.ineffective) this.map.set(key, r);
+    }
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  find(subnetId: string): SubnetRule | undefined {
+    return this.map.get(this.keyOf(subnetId));
+  }
+
+  label(rule: SubnetRule): string {
+    return this.labelOf(rule);
+  }
 }
 
 export interface IpRuleEntry {
-  label: string;
   /** The rule's value as written, e.g. `203.0.113.0/24`. */
   text: string;
   prefix: Prefix;
+}
+
+/** A rule that matched: how results name it, and its value. */
+export interface IpRuleMatch {
+  label: string;
+  text: string;
 }
 
 export interface IpRuleSet {
@@ -204,6 +278,8 @@ export interface IpRuleSet {
   /** Rules that can never match, with why. */
   readonly ignored: readonly { label: string; why: string }[];
   readonly count: number;
+  /** Builds a rule's name for results from its value (only when it decides). */
+  readonly labelOf: (text: string) => string;
 }
 
 export interface IpRuleOptions {
@@ -213,30 +289,40 @@ export interface IpRuleOptions {
   ignoreSlash31And32?: boolean;
 }
 
-export function compileIpRules(rules: Iterable<{ label: string; value: string }>, opts: IpRuleOptions = {}): IpRuleSet {
+export function compileIpRules(
+  values: Iterable<string>,
+  labelOf: (text: string) => string,
+  opts: IpRuleOptions = {},
+): IpRuleSet {
   const entries: IpRuleEntry[] = [];
   const ignored: { label: string; why: string }[] = [];
   let count = 0;
-  for (const { label, value } of rules) {
+  for (const value of values) {
     count++;
     const text = value.trim();
     const parsed = parsePrefixDetailed(text);
     if (!parsed) {
-      ignored.push({ label, why: `'${value}' is not an address or CIDR range` });
+      ignored.push({ label: labelOf(value), why: `'${value}' is not an address or CIDR range` });
       continue;
     }
     const p = parsed.prefix;
     if (opts.ignorePrivate && p.family === 4 && isRfc1918(p)) {
-      ignored.push({ label, why: `${text} is private (RFC 1918) address space, which IP rules never match` });
+      ignored.push({
+        label: labelOf(value),
+        why: `${text} is private (RFC 1918) address space, which IP rules never match`,
+      });
       continue;
     }
     if (opts.ignoreSlash31And32 && p.family === 4 && text.includes("/") && p.length >= 31) {
-      ignored.push({ label, why: `/${p.length} ranges are not supported; a single-address rule is` });
+      ignored.push({
+        label: labelOf(value),
+        why: `/${p.length} ranges are not supported; a single-address rule is`,
+      });
       continue;
     }
-    entries.push({ label, text, prefix: p });
+    entries.push({ text, prefix: p });
   }
-  return { set: PrefixSet.of(entries.map((e) => e.prefix)), entries, ignored, count };
+  return { set: PrefixSet.of(entries.map((e) => e.prefix)), entries, ignored, count, labelOf };
 }
 
 export interface IpRangeEntry {
@@ -260,18 +346,24 @@ export function compileIpRanges(rules: Iterable<{ label: string; start: string; 
       entries.push({ label: r.label, first, last });
     }
   }
-  return { set: PrefixSet.ofRanges(entries.map((e) => [e.first, e.last] as [IpAddress, IpAddress])), entries };
+  return {
+    set: PrefixSet.ofRanges(entries.map((e) => [e.first, e.last] as [IpAddress, IpAddress])),
+    entries,
+  };
 }
 
 /** The first rule (in list order) holding the address; the set is probed first so misses stay cheap. */
-export function matchIpRule(rules: IpRuleSet, ip: IpAddress): IpRuleEntry | undefined {
+export function matchIpRule(rules: IpRuleSet, ip: IpAddress): IpRuleMatch | undefined {
   if (!rules.set.has(ip)) return undefined;
-  return rules.entries.find((e) => containsIp(e.prefix, ip));
+  const hit = rules.entries.find((e) => containsIp(e.prefix, ip));
+  return hit && { label: rules.labelOf(hit.text), text: hit.text };
 }
 
 export function matchIpRange(ranges: IpRangeSet, ip: IpAddress): IpRangeEntry | undefined {
   if (!ranges.set.has(ip)) return undefined;
-  return ranges.entries.find((e) => e.first.family === ip.family && e.first.value <= ip.value && ip.value <= e.last.value);
+  return ranges.entries.find(
+    (e) => e.first.family === ip.family && e.first.value <= ip.value && ip.value <= e.last.value,
+  );
 }
 
 /** "AzureServices, Logging" → {azureservices, logging}; "None" → {}. */

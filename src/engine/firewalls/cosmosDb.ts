@@ -7,6 +7,7 @@ import {
   compileIpRules,
   defineFirewall,
   deny,
+  denyByDefault,
   describeOrigin,
   type Evaluator,
   type IpRuleSet,
@@ -17,10 +18,9 @@ import {
   parseBypass,
   privateEndpointBypass,
   propsOf,
-  type SubnetRule,
+  SubnetRules,
   sameTenant,
   subnetLabel,
-  subnetRuleMap,
   trustedBypass,
 } from "./common.js";
 
@@ -34,7 +34,7 @@ interface CosmosExtra {
 interface CosmosRules {
   publicNetworkAccess: string | undefined;
   vnetFilter: boolean;
-  vnet: Map<string, SubnetRule>;
+  vnet: SubnetRules;
   ip: IpRuleSet;
   /** The `0.0.0.0` entry: accept connections from within public Azure datacenters [S16b]. */
   azureDatacenters: boolean;
@@ -59,17 +59,24 @@ const publicNetworkAccess: Evaluator<CosmosRules> = (ctx) => {
 const noRules: Evaluator<CosmosRules> = (ctx) => {
   if (ctx.rules.active) return undefined;
   // [S16] no IP and no VNet rules: any source with valid credentials [INF: VNet rules count only when enabled]
-  return allow(ctx, "ipRules=[] virtualNetworkRules=[]", "the account has no IP or virtual network rules, so it accepts every network.");
+  return allow(
+    ctx,
+    "ipRules=[] virtualNetworkRules=[]",
+    "the account has no IP or virtual network rules, so it accepts every network.",
+  );
 };
 
 const virtualNetworkRule: Evaluator<CosmosRules> = (ctx) => {
   const o = ctx.request.origin;
   if (o.kind !== "serviceEndpoint") return undefined;
   if (!ctx.rules.vnetFilter) {
-    note(ctx, "Virtual network filtering is off (isVirtualNetworkFilterEnabled=false), so no subnet is admitted by identity.");
+    note(
+      ctx,
+      "Virtual network filtering is off (isVirtualNetworkFilterEnabled=false), so no subnet is admitted by identity.",
+    );
     return undefined;
   }
-  const rule = ctx.rules.vnet.get(idKey(o.subnetId));
+  const rule = ctx.rules.vnet.find(o.subnetId);
   if (!rule) {
     // [S16] peered VNets get no access unless their own subnets are listed
     note(ctx, `${subnetLabel(o.subnetId)} is not in the account's virtual network rules.`);
@@ -77,10 +84,17 @@ const virtualNetworkRule: Evaluator<CosmosRules> = (ctx) => {
   }
   if (!sameTenant(ctx.estate, o.subnetId, ctx.resource.id)) {
     // [S16][S8] Cosmos VNet rules need the VNet in the account's tenant
-    note(ctx, `The rule for ${subnetLabel(o.subnetId)} is ineffective: the VNet is in another Microsoft Entra tenant.`);
+    note(
+      ctx,
+      `The rule for ${subnetLabel(o.subnetId)} is ineffective: the VNet is in another Microsoft Entra tenant.`,
+    );
     return undefined;
   }
-  return allow(ctx, rule.label, `${subnetLabel(o.subnetId)} reaches the account over its service endpoint and is in the virtual network rules.`);
+  return allow(
+    ctx,
+    ctx.rules.vnet.label(rule),
+    `${subnetLabel(o.subnetId)} reaches the account over its service endpoint and is in the virtual network rules.`,
+  );
 };
 
 const ipRule: Evaluator<CosmosRules> = (ctx) => {
@@ -92,7 +106,11 @@ const ipRule: Evaluator<CosmosRules> = (ctx) => {
   }
   // [S16b] 0.0.0.0 accepts connections from within public Azure datacenters
   if (ctx.rules.azureDatacenters && isAzureClient(ctx.estate, o)) {
-    return allow(ctx, "ipRules[0.0.0.0]", "the client is in a public Azure datacenter and the account accepts them (IP rule 0.0.0.0).");
+    return allow(
+      ctx,
+      "ipRules[0.0.0.0]",
+      "the client is in a public Azure datacenter and the account accepts them (IP rule 0.0.0.0).",
+    );
   }
   return undefined;
 };
@@ -100,18 +118,28 @@ const ipRule: Evaluator<CosmosRules> = (ctx) => {
 const exceptions: Evaluator<CosmosRules> = (ctx) => {
   const { request, rules } = ctx;
   const callerId = request.caller?.resourceId;
-  if (callerId && rules.bypassIds.has(callerId.toLowerCase())) {
-    return allow(ctx, `networkAclBypassResourceIds[${callerId}]`, `${callerId} is listed in networkAclBypassResourceIds.`);
+  if (callerId && rules.bypassIds.has(idKey(callerId))) {
+    return allow(
+      ctx,
+      `networkAclBypassResourceIds[${callerId}]`,
+      `${callerId} is listed in networkAclBypassResourceIds.`,
+    );
   }
   const trusted = trustedBypass(request, rules.bypass);
-  if (trusted) return allow(ctx, "networkAclBypass=AzureServices", "the caller is a trusted Azure service and networkAclBypass is AzureServices.");
+  if (trusted)
+    return allow(
+      ctx,
+      "networkAclBypass=AzureServices",
+      "the caller is a trusted Azure service and networkAclBypass is AzureServices.",
+    );
   return undefined;
 };
 
 const finalDeny: Evaluator<CosmosRules> = (ctx) => {
   const o = ctx.request.origin;
   // [OBS S16c] the message tells a service-endpoint client from a public one
-  return deny(
+  if (o.kind === "public" && o.ip) note(ctx, `${formatIp(o.ip)} is not in the account's IP rules.`);
+  return denyByDefault(
     ctx,
     o.kind === "serviceEndpoint" ? "virtualNetworkRules" : "ipRules",
     `no IP or virtual network rule of the account admits ${describeOrigin(o)}.`,
@@ -131,10 +159,14 @@ export const cosmosDbFirewall = defineFirewall<CosmosRules>({
       .filter((v) => v !== "");
     const azureDatacenters = values.includes("0.0.0.0");
     const ip = compileIpRules(
-      values.filter((v) => v !== "0.0.0.0").map((v) => ({ label: `ipRules[${v}]`, value: v })),
+      values.filter((v) => v !== "0.0.0.0"),
+      (v) => `ipRules[${v}]`,
     );
     const vnetFilter = p.isVirtualNetworkFilterEnabled === true;
-    const vnet = subnetRuleMap((p.virtualNetworkRules ?? []).map((r) => ({ id: r.id, label: `virtualNetworkRules[${r.id}]` })));
+    const vnet = new SubnetRules(
+      (p.virtualNetworkRules ?? []).map((r) => ({ id: r.id })),
+      (r) => `virtualNetworkRules[${r.id}]`,
+    );
     return {
       publicNetworkAccess: p.publicNetworkAccess,
       vnetFilter,
@@ -142,9 +174,17 @@ export const cosmosDbFirewall = defineFirewall<CosmosRules>({
       ip,
       azureDatacenters,
       bypass: parseBypass(p.networkAclBypass),
-      bypassIds: new Set((p.networkAclBypassResourceIds ?? []).map((id) => id.toLowerCase())),
+      bypassIds: new Set((p.networkAclBypassResourceIds ?? []).map(idKey)),
       active: values.length > 0 || (vnetFilter && vnet.size > 0),
     };
   },
-  chain: [privateEndpointBypass, publicNetworkAccess, noRules, virtualNetworkRule, ipRule, exceptions, finalDeny],
+  chain: [
+    privateEndpointBypass,
+    publicNetworkAccess,
+    noRules,
+    virtualNetworkRule,
+    ipRule,
+    exceptions,
+    finalDeny,
+  ],
 });

@@ -33,43 +33,118 @@ export interface Denial {
   build(input: DenialInput): ServiceResponse;
 }
 
+// Formatting a date costs more than the rest of a denial; batch traces pass the same time again and again,
+// so the last one is remembered (a memo, invisible to callers).
+let lastTime = { time: 0, iso: EPOCH.toISOString(), http: EPOCH.toUTCString() };
+
+function formatted(d: Date): typeof lastTime {
+  const t = d.getTime();
+  if (lastTime.time !== t) lastTime = { time: t, iso: d.toISOString(), http: d.toUTCString() };
+  return lastTime;
+}
+
 /** Storage's time format: ISO 8601 with seven fractional digits (`2025-10-02T12:53:16.1654353Z`). */
 export function storageTime(d: Date): string {
-  return d.toISOString().replace(/\.(\d{3})Z$/, ".$10000Z");
+  return `${formatted(d).iso.slice(0, 23)}0000Z`;
 }
 
-function fill(template: string, input: DenialInput): string {
-  const values: Record<string, string> = {
-    resource: input.resourceName,
-    ip: input.clientIp ?? "unknown",
-    client: `${input.clientIp ?? "unknown"}${input.viaServiceEndpoint ? " from unknown subnet" : ""}`,
-    requestId: input.requestId ?? ZERO_GUID,
-    time: storageTime(input.time ?? EPOCH),
-    timestamp: (input.time ?? EPOCH).toISOString().slice(0, 19),
-    caller: input.caller ?? `appid=${ZERO_GUID};oid=${ZERO_GUID}`,
-    location: input.location ?? "unknown",
-    host: input.host ?? input.resourceName,
+type Placeholder = (input: DenialInput) => string;
+
+// Each placeholder is computed only when a template uses it: denials sit on the hot path of batch traces.
+const placeholders: Record<string, Placeholder> = {
+  resource: (i) => i.resourceName,
+  ip: (i) => i.clientIp ?? "unknown",
+  client: (i) => `${i.clientIp ?? "unknown"}${i.viaServiceEndpoint ? " from unknown subnet" : ""}`,
+  requestId: (i) => i.requestId ?? ZERO_GUID,
+  time: (i) => storageTime(i.time ?? EPOCH),
+  timestamp: (i) => formatted(i.time ?? EPOCH).iso.slice(0, 19),
+  caller: (i) => i.caller ?? `appid=${ZERO_GUID};oid=${ZERO_GUID}`,
+  location: (i) => i.location ?? "unknown",
+  host: (i) => i.host ?? i.resourceName,
+};
+
+/** The inputs each placeholder reads. */
+const reads: Record<string, (keyof DenialInput)[]> = {
+  resource: ["resourceName"],
+  ip: ["clientIp"],
+  client: ["clientIp", "viaServiceEndpoint"],
+  requestId: ["requestId"],
+  time: ["time"],
+  timestamp: ["time"],
+  caller: ["caller"],
+  location: ["location"],
+  host: ["host", "resourceName"],
+};
+
+/** The inputs a template reads. */
+function templateReads(template: string): Set<keyof DenialInput> {
+  const out = new Set<keyof DenialInput>();
+  for (const m of template.matchAll(/\{(\w+)\}/g)) for (const k of reads[m[1] ?? ""] ?? []) out.add(k);
+  return out;
+}
+
+/** Splits a template once into literal text and placeholder functions. */
+function compileTemplate(template: string): (input: DenialInput) => string {
+  const parts: (string | Placeholder)[] = [];
+  let last = 0;
+  for (const m of template.matchAll(/\{(\w+)\}/g)) {
+    const fn = placeholders[m[1] ?? ""];
+    if (!fn) continue;
+    parts.push(template.slice(last, m.index), fn);
+    last = m.index + m[0].length;
+  }
+  parts.push(template.slice(last));
+  return (input) => {
+    let out = "";
+    for (const p of parts) out += typeof p === "string" ? p : p(input);
+    return out;
   };
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
 }
 
+/** UTF-8 length without allocating (Content-Length). */
 function byteLength(text: string): number {
-  return new TextEncoder().encode(text).length;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
 
 function json(value: unknown): string {
   return JSON.stringify(value);
 }
 
-type Spec = Omit<Denial, "build"> & { render(message: string, input: DenialInput): Partial<ServiceResponse> };
+type Spec = Omit<Denial, "build"> & {
+  render(message: string, input: DenialInput): Partial<ServiceResponse>;
+  /** Inputs the body or headers read beyond the message's placeholders. */
+  renderReads?: (keyof DenialInput)[];
+};
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
+}
 
 function denial(spec: Spec): Denial {
-  const { render, ...rest } = spec;
+  const { render, renderReads, ...rest } = spec;
+  const fill = compileTemplate(spec.template);
+  const keys = [...new Set([...templateReads(spec.template), ...(renderReads ?? [])])];
+  // The last response is reused while the inputs it reads are unchanged: batch traces refuse the same way
+  // thousands of times. Responses are immutable values (types.ts), so sharing one is safe.
+  let last: { input: DenialInput; response: ServiceResponse } | undefined;
   return {
     ...rest,
     build(input: DenialInput): ServiceResponse {
-      const message = fill(spec.template, input);
-      return { status: spec.status, code: spec.code, message, ...render(message, input) };
+      if (last && keys.every((k) => sameValue(last?.input[k], input[k]))) return last.response;
+      const message = fill(input);
+      const response = { status: spec.status, code: spec.code, message, ...render(message, input) };
+      last = { input, response };
+      return response;
     },
   };
 }
@@ -85,6 +160,7 @@ export const denials = {
     code: "AuthorizationFailure",
     template: "This request is not authorized to perform this operation.\nRequestId:{requestId}\nTime:{time}",
     source: "[OBS S9] microsoft/AzureStorageExplorer#3609, #8769, #9150",
+    renderReads: ["requestId", "time"],
     render: (message, input) => {
       const body = `\uFEFF<?xml version="1.0" encoding="utf-8"?><Error><Code>AuthorizationFailure</Code><Message>${message}</Message></Error>`;
       return {
@@ -96,7 +172,7 @@ export const denials = {
           server: "Microsoft-HTTPAPI/2.0",
           "x-ms-request-id": input.requestId ?? ZERO_GUID,
           "x-ms-error-code": "AuthorizationFailure",
-          date: (input.time ?? EPOCH).toUTCString(),
+          date: formatted(input.time ?? EPOCH).http,
         },
       };
     },
@@ -105,7 +181,8 @@ export const denials = {
   sqlVirtualNetworkRule: denial({
     status: 0,
     code: "40914",
-    template: "Cannot open server '{resource}' requested by the login. Client is not allowed to access the server.",
+    template:
+      "Cannot open server '{resource}' requested by the login. Client is not allowed to access the server.",
     source: "[S12] MicrosoftDocs/sql-docs vnet-service-endpoint-rule-overview",
     render: textOnly,
   }),
@@ -185,6 +262,7 @@ export const denials = {
     template:
       "Request originated from IP {ip} through public internet. This is blocked by your Cosmos DB account firewall settings. More info: https://aka.ms/cosmosdb-tsg-forbidden",
     source: "[OBS S16c]",
+    renderReads: ["requestId"],
     render: (message, input) => ({
       contentType: "application/json",
       headers: { "x-ms-activity-id": input.requestId ?? ZERO_GUID },
@@ -197,6 +275,7 @@ export const denials = {
     template:
       "Request originated from VNET through service endpoint. This is blocked by your Cosmos DB account firewall settings.",
     source: "[OBS S16c]",
+    renderReads: ["requestId"],
     render: (message, input) => ({
       contentType: "application/json",
       headers: { "x-ms-activity-id": input.requestId ?? ZERO_GUID },
@@ -242,7 +321,8 @@ export const denials = {
   containerRegistryDenied: denial({
     status: 403,
     code: "DENIED",
-    template: "client with IP '{ip}' is not allowed access. Refer https://aka.ms/acr/firewall to grant access.",
+    template:
+      "client with IP '{ip}' is not allowed access. Refer https://aka.ms/acr/firewall to grant access.",
     source: "[OBS S21] container-registry troubleshooting docs",
     render: (message) => ({
       contentType: "application/json; charset=utf-8",

@@ -1,6 +1,5 @@
 // Service Bus and Event Hubs namespace firewalls (namespaces/networkRuleSets/default), semantics §4.5.
 import type { ArmResource } from "../../model/arm.js";
-import { idKey } from "../../model/resourceId.js";
 import {
   type MessagingNamespaceProperties,
   type NetworkRuleSetProperties,
@@ -12,6 +11,7 @@ import {
   compileIpRules,
   defineFirewall,
   deny,
+  denyByDefault,
   describeOrigin,
   type Evaluator,
   type IpRuleSet,
@@ -20,9 +20,8 @@ import {
   note,
   privateEndpointBypass,
   propsOf,
-  type SubnetRule,
+  SubnetRules,
   subnetLabel,
-  subnetRuleMap,
 } from "./common.js";
 import type { ServiceFirewall } from "./types.js";
 
@@ -39,7 +38,7 @@ interface MessagingRules {
   tier: string;
   publicNetworkAccess: string | undefined;
   defaultAction: "Allow" | "Deny";
-  vnet: Map<string, SubnetRule>;
+  vnet: SubnetRules;
   ip: IpRuleSet;
   trustedServiceAccessEnabled: boolean;
 }
@@ -57,12 +56,16 @@ function compile(product: Product, resource: ArmResource): MessagingRules {
     publicNetworkAccess: set.publicNetworkAccess ?? ns.publicNetworkAccess,
     // [S17] API >= 2021-06-01-preview defaults defaultAction to Allow
     defaultAction: set.defaultAction?.toLowerCase() === "deny" ? "Deny" : "Allow",
-    vnet: subnetRuleMap(
+    vnet: new SubnetRules(
       (set.virtualNetworkRules ?? [])
         .filter((r) => typeof r.subnet?.id === "string")
-        .map((r) => ({ id: r.subnet.id, label: `networkRuleSets/default.virtualNetworkRules[${r.subnet.id}]` })),
+        .map((r) => ({ id: r.subnet.id })),
+      (r) => `networkRuleSets/default.virtualNetworkRules[${r.id}]`,
     ),
-    ip: compileIpRules((set.ipRules ?? []).map((r) => ({ label: `networkRuleSets/default.ipRules[${r.ipMask}]`, value: r.ipMask }))),
+    ip: compileIpRules(
+      (set.ipRules ?? []).map((r) => r.ipMask),
+      (v) => `networkRuleSets/default.ipRules[${v}]`,
+    ),
     trustedServiceAccessEnabled: set.trustedServiceAccessEnabled === true,
   };
 }
@@ -75,7 +78,11 @@ const publicNetworkAccess: Evaluator<MessagingRules> = (ctx) => {
   if (!isDisabled(ctx.rules.publicNetworkAccess)) return undefined;
   // [S17][S18] trusted services may still pass when trusted service access is enabled
   if (trusted(ctx.rules, ctx.request.caller?.trustedService)) {
-    return allow(ctx, "networkRuleSets/default.trustedServiceAccessEnabled", "the caller is a trusted Azure service and trusted service access is enabled.");
+    return allow(
+      ctx,
+      "networkRuleSets/default.trustedServiceAccessEnabled",
+      "the caller is a trusted Azure service and trusted service access is enabled.",
+    );
   }
   return deny(
     ctx,
@@ -115,12 +122,16 @@ const zeroRules: Evaluator<MessagingRules> = (ctx) => {
 const virtualNetworkRule: Evaluator<MessagingRules> = (ctx) => {
   const o = ctx.request.origin;
   if (o.kind !== "serviceEndpoint") return undefined;
-  const rule = ctx.rules.vnet.get(idKey(o.subnetId));
+  const rule = ctx.rules.vnet.find(o.subnetId);
   if (!rule) {
     note(ctx, `${subnetLabel(o.subnetId)} is not in the namespace's virtual network rules.`);
     return undefined;
   }
-  return allow(ctx, rule.label, `${subnetLabel(o.subnetId)} reaches the namespace over its service endpoint and is in the virtual network rules.`);
+  return allow(
+    ctx,
+    ctx.rules.vnet.label(rule),
+    `${subnetLabel(o.subnetId)} reaches the namespace over its service endpoint and is in the virtual network rules.`,
+  );
 };
 
 const ipRule: Evaluator<MessagingRules> = (ctx) => {
@@ -129,17 +140,22 @@ const ipRule: Evaluator<MessagingRules> = (ctx) => {
   // [S17b] IP rules apply in order; the first match decides
   const hit = matchIpRule(ctx.rules.ip, o.ip);
   if (hit) return allow(ctx, hit.label, `${formatIp(o.ip)} is inside the namespace's IP rule ${hit.text}.`);
+  note(ctx, `${formatIp(o.ip)} is not in the namespace's IP rules.`);
   return undefined;
 };
 
 const trustedServices: Evaluator<MessagingRules> = (ctx) => {
   if (!trusted(ctx.rules, ctx.request.caller?.trustedService)) return undefined;
-  return allow(ctx, "networkRuleSets/default.trustedServiceAccessEnabled", "the caller is a trusted Azure service and trusted service access is enabled.");
+  return allow(
+    ctx,
+    "networkRuleSets/default.trustedServiceAccessEnabled",
+    "the caller is a trusted Azure service and trusted service access is enabled.",
+  );
 };
 
 const finalDeny: Evaluator<MessagingRules> = (ctx) =>
   // [S17b] the refusal is an "unauthorized" that does not name the rule
-  deny(
+  denyByDefault(
     ctx,
     "networkRuleSets/default.defaultAction=Deny",
     `no IP or virtual network rule of the namespace admits ${describeOrigin(ctx.request.origin)} and the default action is Deny.`,

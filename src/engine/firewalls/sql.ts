@@ -1,7 +1,6 @@
 // Azure SQL logical server firewall (Microsoft.Sql/servers), semantics §4.2, and the same logic for the
 // single servers that ride on the Microsoft.Sql service endpoint: PostgreSQL, MySQL and MariaDB [S12] R3.
 import type { ArmResource } from "../../model/arm.js";
-import { idKey } from "../../model/resourceId.js";
 import {
   ServiceTypes,
   type SqlFirewallRuleProperties,
@@ -14,6 +13,7 @@ import {
   compileIpRanges,
   defineFirewall,
   deny,
+  denyByDefault,
   describeOrigin,
   type Evaluator,
   type IpRangeSet,
@@ -25,10 +25,10 @@ import {
   propsOf,
   regionKey,
   type SubnetRule,
+  SubnetRules,
   sameTenant,
   subnetLabel,
   subnetRegion,
-  subnetRuleMap,
 } from "./common.js";
 import type { DenialId } from "./denials.js";
 import type { ServiceFirewall } from "./types.js";
@@ -52,11 +52,13 @@ interface SqlRules {
   /** The 0.0.0.0–0.0.0.0 rule ("Allow Azure services and resources"), by its label. */
   allowAzure: string | undefined;
   ip: IpRangeSet;
-  vnet: Map<string, SubnetRule>;
+  vnet: SubnetRules;
   region: string | undefined;
   /** Basic single servers have no VNet rules. */
   basicTier: boolean;
 }
+
+const ruleName = (r: SubnetRule): string => `virtualNetworkRules/${r.name}`;
 
 function compile(engine: Engine, resource: ArmResource): SqlRules {
   const p = propsOf<SqlServerProperties>(resource);
@@ -76,7 +78,7 @@ function compile(engine: Engine, resource: ArmResource): SqlRules {
     publicNetworkAccess: p.publicNetworkAccess,
     allowAzure,
     ip: compileIpRanges(ranges),
-    vnet: subnetRuleMap(
+    vnet: new SubnetRules(
       vnetRules
         .filter((r) => typeof r.properties?.virtualNetworkSubnetId === "string")
         .map((r) => {
@@ -85,11 +87,11 @@ function compile(engine: Engine, resource: ArmResource): SqlRules {
           const ready = state === undefined || state.toLowerCase() === "ready";
           return {
             id: r.properties!.virtualNetworkSubnetId,
-            label: `virtualNetworkRules/${r.name}`,
+            name: r.name,
             ...(ready ? {} : { ineffective: `its state is ${state}` }),
-            ...(r.properties?.ignoreMissingVnetServiceEndpoint ? { ignoreMissingVnetServiceEndpoint: true } : {}),
           };
         }),
+      ruleName,
     ),
     region: regionKey(resource.location),
     basicTier: engine.singleServer && resource.sku?.tier?.toLowerCase() === "basic",
@@ -111,34 +113,45 @@ const virtualNetworkRule: Evaluator<SqlRules> = (ctx) => {
   const o = ctx.request.origin;
   if (o.kind !== "serviceEndpoint") return undefined;
   const { rules, estate, resource } = ctx;
-  const rule = rules.vnet.get(idKey(o.subnetId));
+  const rule = rules.vnet.find(o.subnetId);
+  const label = rule ? ruleName(rule) : "";
   if (!rule) {
     note(ctx, `${subnetLabel(o.subnetId)} has no virtual network rule on the server.`);
     return undefined;
   }
   const where = subnetLabel(o.subnetId);
   if (rule.ineffective) {
-    note(ctx, `The rule ${rule.label} for ${where} is not in force: ${rule.ineffective}.`);
+    note(ctx, `The rule ${label} for ${where} is not in force: ${rule.ineffective}.`);
     return undefined;
   }
   if (rules.basicTier) {
     // [S12] single servers support VNet rules only on General Purpose and Memory Optimized
-    note(ctx, `The rule ${rule.label} has no effect: Basic-tier ${rules.engine.product} servers do not support virtual network rules.`);
+    note(
+      ctx,
+      `The rule ${label} has no effect: Basic-tier ${rules.engine.product} servers do not support virtual network rules.`,
+    );
     return undefined;
   }
   const vnetRegion = subnetRegion(estate, o.subnetId, o.region);
   if (vnetRegion !== rules.region) {
     // [S12] a VNet rule only works for a subnet in the server's region (the SE covers only its own region)
-    note(ctx, `The rule ${rule.label} is ineffective: ${where} is in ${vnetRegion}, not in the server's region ${rules.region}.`);
+    note(
+      ctx,
+      `The rule ${label} is ineffective: ${where} is in ${vnetRegion}, not in the server's region ${rules.region}.`,
+    );
     return undefined;
   }
   if (!sameTenant(estate, o.subnetId, resource.id)) {
     // [S12][S8] SQL VNet rules need the VNet in the server's tenant
-    note(ctx, `The rule ${rule.label} is ineffective: ${where} belongs to another Microsoft Entra tenant.`);
+    note(ctx, `The rule ${label} is ineffective: ${where} belongs to another Microsoft Entra tenant.`);
     return undefined;
   }
   // [S12] ignoreMissingVnetServiceEndpoint only delays the check; a service-endpoint request proves the SE is on
-  return allow(ctx, rule.label, `${where} reaches the server over its Microsoft.Sql service endpoint and has a virtual network rule.`);
+  return allow(
+    ctx,
+    label,
+    `${where} reaches the server over its Microsoft.Sql service endpoint and has a virtual network rule.`,
+  );
 };
 
 const ipRule: Evaluator<SqlRules> = (ctx) => {
@@ -155,10 +168,18 @@ const allowAzureServices: Evaluator<SqlRules> = (ctx) => {
   const o = ctx.request.origin;
   // [S14][S12] "Allow Azure services and resources" admits every Azure IP and every Azure subnet, of any tenant
   if (o.kind === "serviceEndpoint") {
-    return allow(ctx, label, `the server allows Azure services and resources (${label}), which admits every Azure subnet, of any tenant.`);
+    return allow(
+      ctx,
+      label,
+      `the server allows Azure services and resources (${label}), which admits every Azure subnet, of any tenant.`,
+    );
   }
   if (isAzureClient(ctx.estate, o)) {
-    return allow(ctx, label, `the client is an Azure address and the server allows Azure services and resources (${label}).`);
+    return allow(
+      ctx,
+      label,
+      `the client is an Azure address and the server allows Azure services and resources (${label}).`,
+    );
   }
   return undefined;
 };
@@ -168,16 +189,20 @@ const finalDeny: Evaluator<SqlRules> = (ctx) => {
   const e = ctx.rules.engine;
   if (o.kind === "serviceEndpoint") {
     // [S12] error 40914: a service-endpoint client with no virtual network rule
-    return deny(
+    note(ctx, "The server does not allow Azure services and resources (no 0.0.0.0 firewall rule).");
+    return denyByDefault(
       ctx,
       "virtualNetworkRules",
-      `no virtual network rule admits ${subnetLabel(o.subnetId)}, and the server does not allow Azure services and resources.`,
+      `no virtual network rule admits ${subnetLabel(o.subnetId)}.`,
       e.vnetDenial,
     );
   }
   if (o.kind === "public" && o.fromOnPremises) {
     // [S12] VNet rules never apply to VPN or ExpressRoute traffic
-    note(ctx, "On-premises traffic cannot use service endpoints; allow its public NAT address in a firewall rule.");
+    note(
+      ctx,
+      "On-premises traffic cannot use service endpoints; allow its public NAT address in a firewall rule.",
+    );
   }
   // [S12] error 40615: a public client outside the IP rules
   return deny(ctx, "firewallRules", `no server-level firewall rule covers ${describeOrigin(o)}.`, e.ipDenial);
@@ -187,7 +212,14 @@ function sqlFamilyFirewall(engine: Engine): ServiceFirewall {
   return defineFirewall<SqlRules>({
     resourceTypes: [engine.type],
     compile: (r) => compile(engine, r),
-    chain: [privateEndpointBypass, publicNetworkAccess, virtualNetworkRule, ipRule, allowAzureServices, finalDeny],
+    chain: [
+      privateEndpointBypass,
+      publicNetworkAccess,
+      virtualNetworkRule,
+      ipRule,
+      allowAzureServices,
+      finalDeny,
+    ],
   });
 }
 

@@ -1,5 +1,6 @@
 // Azure Storage account firewall (Microsoft.Storage/storageAccounts networkAcls), semantics §4.1.
-import { idKey } from "../../model/resourceId.js";
+import type { ArmResource } from "../../model/arm.js";
+import type { Estate } from "../../model/estate.js";
 import { ServiceTypes, type StorageAccountProperties } from "../../model/resources/services.js";
 import { formatIp } from "../../net/index.js";
 import {
@@ -7,6 +8,7 @@ import {
   compileIpRules,
   defineFirewall,
   deny,
+  denyByDefault,
   describeOrigin,
   type EvalContext,
   type Evaluator,
@@ -18,10 +20,9 @@ import {
   privateEndpointBypass,
   propsOf,
   regionKey,
-  type SubnetRule,
+  SubnetRules,
   sameTenant,
   subnetLabel,
-  subnetRuleMap,
   trustedBypass,
 } from "./common.js";
 import type { FirewallResult } from "./types.js";
@@ -30,7 +31,7 @@ interface StorageRules {
   name: string;
   publicNetworkAccess: string | undefined;
   defaultAction: "Allow" | "Deny";
-  vnet: Map<string, SubnetRule>;
+  vnet: SubnetRules;
   ip: IpRuleSet;
   resourceAccess: { resourceId: string; pattern: RegExp }[];
   bypass: ReadonlySet<string>;
@@ -46,36 +47,39 @@ const DEAD_STATES = new Set(["networksourcedeleted", "failed"]);
 
 /** `*` in a resource-instance rule matches one whole id segment (all workspaces of a resource group, ...). */
 function idPattern(resourceId: string): RegExp {
-  const parts = resourceId.split("/").map((s) => (s === "*" ? "[^/]+" : s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+  const parts = resourceId
+    .split("/")
+    .map((s) => (s === "*" ? "[^/]+" : s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
   return new RegExp(`^${parts.join("/")}$`, "i");
 }
 
-function compile(resource: Parameters<typeof propsOf>[0]): StorageRules {
+function compile(resource: ArmResource, estate: Estate): StorageRules {
   const p = propsOf<StorageAccountProperties>(resource);
   const acls = p.networkAcls ?? {};
   return {
     name: resource.name,
     publicNetworkAccess: p.publicNetworkAccess,
     defaultAction: acls.defaultAction?.toLowerCase() === "deny" ? "Deny" : "Allow",
-    vnet: subnetRuleMap(
+    vnet: new SubnetRules(
       (acls.virtualNetworkRules ?? []).map((r) => {
         const state = r.state?.toLowerCase();
-        return {
-          id: r.id,
-          label: `networkAcls.virtualNetworkRules[${r.id}]`,
-          ...(state && DEAD_STATES.has(state) ? { ineffective: `its state is ${r.state}` } : {}),
-        };
+        // The ARM rule itself serves when in force: no allocation per rule.
+        return state && DEAD_STATES.has(state) ? { id: r.id, ineffective: `its state is ${r.state}` } : r;
       }),
+      (r) => `networkAcls.virtualNetworkRules[${r.id}]`,
+      estate,
     ),
     ip: compileIpRules(
-      (acls.ipRules ?? []).map((r) => ({ label: `networkAcls.ipRules[${r.value}]`, value: r.value })),
+      (acls.ipRules ?? []).map((r) => r.value),
+      (v) => `networkAcls.ipRules[${v}]`,
       { ignorePrivate: true, ignoreSlash31And32: true },
     ),
     resourceAccess: (acls.resourceAccessRules ?? []).map((r) => ({
       resourceId: r.resourceId,
       pattern: idPattern(r.resourceId),
     })),
-    bypass: parseBypass(acls.bypass),
+    // [S8] bypass defaults to AzureServices
+    bypass: parseBypass(acls.bypass ?? "AzureServices"),
     bypassText: acls.bypass ?? "AzureServices",
     region: regionKey(p.primaryLocation ?? resource.location),
   };
@@ -96,18 +100,29 @@ function exceptions(ctx: Ctx): FirewallResult | undefined {
           `${callerId} is granted by a resource-instance rule; its access is then governed by its RBAC roles.`,
         );
       }
-      note(ctx, `The resource-instance rule for ${callerId} does not apply: the resource is in another tenant.`);
+      note(
+        ctx,
+        `The resource-instance rule for ${callerId} does not apply: the resource is in another tenant.`,
+      );
     }
   }
   const trusted = trustedBypass(request, rules.bypass);
   if (trusted) {
     // [S8] R11: trusted-service exceptions take the highest precedence
-    return allow(ctx, `networkAcls.bypass=${trusted}`, `the caller is a trusted Azure service and bypass includes ${trusted}.`);
+    return allow(
+      ctx,
+      `networkAcls.bypass=${trusted}`,
+      `the caller is a trusted Azure service and bypass includes ${trusted}.`,
+    );
   }
   if ((rules.bypass.size > 0 || rules.resourceAccess.length > 0) && !request.caller) {
+    const which = [
+      ...(rules.bypass.size > 0 ? [`bypass=${rules.bypassText}`] : []),
+      ...(rules.resourceAccess.length > 0 ? ["resource-instance rules"] : []),
+    ].join(" and ");
     note(
       ctx,
-      `Exceptions (bypass=${rules.bypassText}, resource-instance rules) admit only Azure services calling with their own identity, never a flow from a VM.`,
+      `The exceptions (${which}) admit only Azure services calling with their own identity, never a flow from a VM.`,
     );
   }
   return undefined;
@@ -143,7 +158,7 @@ const defaultAllow: Evaluator<StorageRules> = (ctx) => {
 const virtualNetworkRule: Evaluator<StorageRules> = (ctx) => {
   const o = ctx.request.origin;
   if (o.kind !== "serviceEndpoint") return undefined;
-  const rule = ctx.rules.vnet.get(idKey(o.subnetId));
+  const rule = ctx.rules.vnet.find(o.subnetId);
   if (!rule) {
     note(ctx, `${subnetLabel(o.subnetId)} is not in the account's virtual network rules.`);
     return undefined;
@@ -160,7 +175,7 @@ const virtualNetworkRule: Evaluator<StorageRules> = (ctx) => {
   // [S8] R7: the subnet may be in another subscription or tenant
   return allow(
     ctx,
-    rule.label,
+    ctx.rules.vnet.label(rule),
     `${subnetLabel(o.subnetId)} reaches the account over its service endpoint and is in the virtual network rules.${secondary}`,
   );
 };
@@ -169,7 +184,8 @@ const ipRule: Evaluator<StorageRules> = (ctx) => {
   const o = ctx.request.origin;
   if (o.kind === "serviceEndpoint") {
     // [S1][S8] a service endpoint replaces the public source address with the private one
-    if (ctx.rules.ip.count > 0) note(ctx, "IP rules never match service endpoint traffic, whose source is private.");
+    if (ctx.rules.ip.count > 0)
+      note(ctx, "IP rules never match service endpoint traffic, whose source is private.");
     return undefined;
   }
   if (o.kind !== "public") return undefined;
@@ -177,21 +193,25 @@ const ipRule: Evaluator<StorageRules> = (ctx) => {
     // [S8] R9: same-region clients reach Storage from private Azure addresses, so IP rules never match them
     note(
       ctx,
-      `The client is in ${o.azureRegion}, the account's region: IP rules have no effect on same-region requests (they arrive from private Azure addresses); use a virtual network rule.`,
+      `${describeOrigin(o)} is in the account's own region, where IP rules have no effect (same-region requests arrive from private Azure addresses); use a virtual network rule.`,
     );
     return undefined;
   }
   if (!o.ip) return undefined;
   const hit = matchIpRule(ctx.rules.ip, o.ip);
   if (hit) return allow(ctx, hit.label, `${formatIp(o.ip)} is inside the account's IP rule ${hit.text}.`);
-  if (o.fromOnPremises) note(ctx, "On-premises clients cannot use service endpoints; allow their public NAT address in an IP rule.");
+  if (o.fromOnPremises)
+    note(
+      ctx,
+      "On-premises clients cannot use service endpoints; allow their public NAT address in an IP rule.",
+    );
   else note(ctx, `${formatIp(o.ip)} is not in the account's IP rules.`);
   return undefined;
 };
 
 const finalDeny: Evaluator<StorageRules> = (ctx) => {
   for (const ig of ctx.rules.ip.ignored) note(ctx, `${ig.label} never matches: ${ig.why}.`);
-  return deny(
+  return denyByDefault(
     ctx,
     "networkAcls.defaultAction=Deny",
     `no network rule admits ${describeOrigin(ctx.request.origin)} and the default action is Deny.`,

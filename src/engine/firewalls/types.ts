@@ -41,6 +41,7 @@ export interface FirewallRequest {
   time?: Date;
 }
 
+/** An immutable value: the engine may hand the same response to many results. */
 export interface ServiceResponse {
   /** HTTP status; 0 for services whose refusal is not HTTP (the TDS, PostgreSQL and MySQL protocols). */
   status: number;

@@ -103,7 +103,11 @@ export class RouteTable implements SubnetRoutes {
     for (const e of this.everything.entries()) {
       const first = e.values.find((s) => !s.excluded);
       for (const s of e.values) {
-        if (isPreferredSystem(s.entry.source, s.entry.nextHopType) && first && first.rank >= Rank.preferredSystem) {
+        if (
+          isPreferredSystem(s.entry.source, s.entry.nextHopType) &&
+          first &&
+          first.rank >= Rank.preferredSystem
+        ) {
           preferred.push(s.entry.prefix);
         }
       }
@@ -148,7 +152,9 @@ export class RouteTable implements SubnetRoutes {
       if (!range) continue;
       const overriding = this.everything
         .lookupAll(ip)
-        .some((e) => e.values.some((u) => u.entry.source === "User" && u.entry.prefix.length >= range.length));
+        .some((e) =>
+          e.values.some((u) => u.entry.source === "User" && u.entry.prefix.length >= range.length),
+        );
       if (overriding) {
         s.excluded = true;
         s.state = "Invalid";
@@ -173,14 +179,21 @@ export class RouteTable implements SubnetRoutes {
     for (const m of matches) {
       for (const s of m.values) {
         if (s.state === "Active" || s.droppedBgp) candidates++;
-        if (special && !dropped && s.entry.source === "VirtualNetworkGateway" && s.entry.prefix.length > length) {
+        if (
+          special &&
+          !dropped &&
+          s.entry.source === "VirtualNetworkGateway" &&
+          s.entry.prefix.length > length
+        ) {
           dropped = s;
         }
         if (s.excluded) invalidatedPe = s;
       }
     }
     if (dropped) {
-      const system = matches.flatMap((m) => m.values).find((s) => isPreferredSystem(s.entry.source, s.entry.nextHopType));
+      const system = matches
+        .flatMap((m) => m.values)
+        .find((s) => isPreferredSystem(s.entry.source, s.entry.nextHopType));
       const what = system ? systemLabel(system) : "system route";
       return winner === system
         ? `${what} preferred over more specific BGP route ${dropped.entry.addressPrefix}`

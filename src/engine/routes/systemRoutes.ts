@@ -1,10 +1,11 @@
 // System routes of a subnet (§2.1, §2.2): VNet ranges, the Internet default, the reserved None prefixes,
 // peering, gateway, service endpoint and private endpoint routes.
+
+import type { ArmResource } from "../../model/arm.js";
 import type { Estate } from "../../model/estate.js";
 import { idKey, parentId, sameId } from "../../model/resourceId.js";
 import type { SubnetProperties, VirtualNetworkGatewayProperties } from "../../model/resources/network.js";
 import { defaultEndpointLocations, endpointRouteTags, endpointService } from "../../model/serviceCatalog.js";
-import type { ArmResource } from "../../model/arm.js";
 import { containsPrefix, type Prefix, parsePrefix, prefixEquals, prefixOf } from "../../net/index.js";
 import {
   type Gateway,
@@ -65,7 +66,8 @@ export function privateEndpointRoutes(
   const groups: RouteGroup[] = [];
   for (const vnetId of [vnet.id, ...links.map((l) => l.remoteVnetId)]) {
     for (const pe of index.privateEndpointsIn(vnetId)) {
-      const policies = (pe.subnet?.properties as SubnetProperties | undefined)?.privateEndpointNetworkPolicies;
+      const policies = (pe.subnet?.properties as SubnetProperties | undefined)
+        ?.privateEndpointNetworkPolicies;
       const peVnetId = pe.subnet ? parentId(pe.subnet.id) : undefined;
       const group = makeGroup(
         { source: "Default", nextHopType: "InterfaceEndpoint", origin: pe.privateEndpoint.id },
@@ -150,7 +152,9 @@ export function gatewayRoutes(
       if (seen.has(key)) continue;
       seen.add(key);
       groups.push(
-        makeGroup({ source: "VirtualNetworkGateway", nextHopType: "VirtualNetworkGateway", origin: gw.id }, [p]),
+        makeGroup({ source: "VirtualNetworkGateway", nextHopType: "VirtualNetworkGateway", origin: gw.id }, [
+          p,
+        ]),
       );
     }
   }

@@ -40,6 +40,9 @@ const TAGS: Record<string, { region?: string; prefixes: string[] }> = {
   "AzureKeyVault.EastUS": { region: "eastus", prefixes: ["40.79.0.0/16"] },
   AzureCloud: { prefixes: ["52.224.0.0/11", "40.64.0.0/10", "20.0.0.0/8"] },
   "AzureCloud.eastus": { region: "eastus", prefixes: ["52.224.0.0/12", "40.121.0.0/16"] },
+  // Not in Microsoft's file; listed so that validateEstate accepts NSG rules naming them.
+  AzurePlatformDNS: { prefixes: ["168.63.129.16/32"] },
+  AzurePlatformIMDS: { prefixes: ["169.254.169.254/32"] },
 };
 
 export function testTags(): ServiceTags {
@@ -100,7 +103,11 @@ export function peering(
     id: rid(N.virtualNetworkPeering, fromVnet, name),
     name,
     type: N.virtualNetworkPeering,
-    properties: { remoteVirtualNetwork: { id: rid(N.virtualNetwork, toVnet) }, peeringState: "Connected", ...props },
+    properties: {
+      remoteVirtualNetwork: { id: rid(N.virtualNetwork, toVnet) },
+      peeringState: "Connected",
+      ...props,
+    },
   };
 }
 
@@ -148,7 +155,9 @@ export function nsg(name: string, rules: RuleSpec[]): ArmResource {
           protocol: "*",
           sourcePortRange: "*",
           destinationPortRange: "*",
-          ...(p.sourceAddressPrefixes || p.sourceApplicationSecurityGroups ? {} : { sourceAddressPrefix: "*" }),
+          ...(p.sourceAddressPrefixes || p.sourceApplicationSecurityGroups
+            ? {}
+            : { sourceAddressPrefix: "*" }),
           ...(p.destinationAddressPrefixes || p.destinationApplicationSecurityGroups
             ? {}
             : { destinationAddressPrefix: "*" }),
@@ -181,7 +190,9 @@ export function nic(
             privateIPAllocationMethod: "Static",
             subnet: { id: subnet },
             primary: true,
-            ...(opts.asgs ? { applicationSecurityGroups: opts.asgs.map((a) => ref(N.applicationSecurityGroup, a)) } : {}),
+            ...(opts.asgs
+              ? { applicationSecurityGroups: opts.asgs.map((a) => ref(N.applicationSecurityGroup, a)) }
+              : {}),
           },
         },
       ],
@@ -190,7 +201,12 @@ export function nic(
 }
 
 export function asg(name: string): ArmResource {
-  return { id: rid(N.applicationSecurityGroup, name), name, type: N.applicationSecurityGroup, location: "eastus" };
+  return {
+    id: rid(N.applicationSecurityGroup, name),
+    name,
+    type: N.applicationSecurityGroup,
+    location: "eastus",
+  };
 }
 
 /** A VPN gateway in `vnetName`'s GatewaySubnet, with optional BGP-learned routes. */
@@ -204,7 +220,9 @@ export function gateway(name: string, vnetName: string, learned: string[] = []):
       gatewayType: "Vpn",
       vpnType: "RouteBased",
       enableBgp: learned.length > 0,
-      ipConfigurations: [{ name: "default", properties: { subnet: { id: subnetId(vnetName, "GatewaySubnet") } } }],
+      ipConfigurations: [
+        { name: "default", properties: { subnet: { id: subnetId(vnetName, "GatewaySubnet") } } },
+      ],
       learnedRoutes: learned.map((addressPrefix) => ({ addressPrefix })),
     },
   };
@@ -218,7 +236,10 @@ export function siteToSite(gatewayName: string, lngName: string, prefixes: strin
       name: lngName,
       type: N.localNetworkGateway,
       location: "eastus",
-      properties: { gatewayIpAddress: "203.0.113.10", localNetworkAddressSpace: { addressPrefixes: prefixes } },
+      properties: {
+        gatewayIpAddress: "203.0.113.10",
+        localNetworkAddressSpace: { addressPrefixes: prefixes },
+      },
     },
     {
       id: rid(N.connection, `${gatewayName}-${lngName}`),

@@ -18,7 +18,8 @@ export const NetworkTypes = {
   localNetworkGateway: "Microsoft.Network/localNetworkGateways",
   connection: "Microsoft.Network/connections",
   serviceEndpointPolicy: "Microsoft.Network/serviceEndpointPolicies",
-  serviceEndpointPolicyDefinition: "Microsoft.Network/serviceEndpointPolicies/serviceEndpointPolicyDefinitions",
+  serviceEndpointPolicyDefinition:
+    "Microsoft.Network/serviceEndpointPolicies/serviceEndpointPolicyDefinitions",
   privateEndpoint: "Microsoft.Network/privateEndpoints",
   privateDnsZone: "Microsoft.Network/privateDnsZones",
   privateDnsARecord: "Microsoft.Network/privateDnsZones/A",
@@ -133,7 +134,12 @@ export interface NetworkSecurityGroupProperties {
   networkInterfaces?: SubResource[];
 }
 
-export type RouteNextHopType = "VirtualNetworkGateway" | "VnetLocal" | "Internet" | "VirtualAppliance" | "None";
+export type RouteNextHopType =
+  | "VirtualNetworkGateway"
+  | "VnetLocal"
+  | "Internet"
+  | "VirtualAppliance"
+  | "None";
 
 export interface RouteProperties {
   addressPrefix: string;
@@ -171,7 +177,10 @@ export interface VirtualNetworkGatewayProperties {
   gatewayType?: "Vpn" | "ExpressRoute" | "LocalGateway";
   vpnType?: "RouteBased" | "PolicyBased";
   enableBgp?: boolean;
-  ipConfigurations?: { name?: string; properties?: { subnet?: SubResource; publicIPAddress?: SubResource } }[];
+  ipConfigurations?: {
+    name?: string;
+    properties?: { subnet?: SubResource; publicIPAddress?: SubResource };
+  }[];
   /** Routes the gateway learned over BGP (vnetlab input: what `getLearnedRoutes` would return). */
   learnedRoutes?: BgpRouteInput[];
 }
@@ -217,7 +226,10 @@ export interface PrivateEndpointProperties {
   privateLinkServiceConnections?: PrivateLinkServiceConnection[];
   manualPrivateLinkServiceConnections?: PrivateLinkServiceConnection[];
   customDnsConfigs?: { fqdn?: string; ipAddresses?: string[] }[];
-  ipConfigurations?: { name?: string; properties?: { groupId?: string; memberName?: string; privateIPAddress?: string } }[];
+  ipConfigurations?: {
+    name?: string;
+    properties?: { groupId?: string; memberName?: string; privateIPAddress?: string };
+  }[];
   networkInterfaces?: SubResource[];
 }
 

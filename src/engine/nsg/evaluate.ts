@@ -1,0 +1,166 @@
+// NSG evaluation on the hot path (§3.3): outbound NIC NSG then subnet NSG, inbound subnet then NIC; in each,
+// the first matching rule by priority decides; a missing NSG allows. Also IP flow verify, which is this
+// and nothing else (no routes, firewalls or policies) [S27].
+import type { Estate } from "../../model/estate.js";
+import type { NetworkInterfaceProperties, SubnetProperties } from "../../model/resources/network.js";
+import { formatIp, type IpAddress, ipEquals, type PrefixSet } from "../../net/index.js";
+import type { Protocol } from "../flow.js";
+import { topologyOf } from "../topology.js";
+import { PLATFORM_IPS } from "./addresses.js";
+import { addressMatches, type CompiledNsg, type CompiledRule, compiledNsg } from "./compile.js";
+import { portMatches } from "./ports.js";
+import type { Access, Association, Direction, NsgEvaluation, NsgFlow } from "./types.js";
+import { virtualNetworkTag } from "./virtualNetworkTag.js";
+
+interface Chain {
+  nic?: CompiledNsg;
+  subnet?: CompiledNsg;
+}
+
+const chains = new WeakMap<Estate, Map<string, Map<string, Chain>>>();
+
+/** The NSGs on a NIC and its subnet, cached by the raw id strings callers pass again and again. */
+function chainOf(estate: Estate, nicId: string | undefined, subnetId: string | undefined): Chain {
+  let byNic = chains.get(estate);
+  if (!byNic) {
+    byNic = new Map();
+    chains.set(estate, byNic);
+  }
+  let bySubnet = byNic.get(nicId ?? "");
+  if (!bySubnet) {
+    bySubnet = new Map();
+    byNic.set(nicId ?? "", bySubnet);
+  }
+  let chain = bySubnet.get(subnetId ?? "");
+  if (!chain) {
+    const nicNsg = estate.get<NetworkInterfaceProperties>(nicId)?.properties?.networkSecurityGroup?.id;
+    const subnetNsg = estate.get<SubnetProperties>(subnetId)?.properties?.networkSecurityGroup?.id;
+    chain = {};
+    const nic = nicNsg ? compiledNsg(estate, nicNsg) : undefined;
+    const subnet = subnetNsg ? compiledNsg(estate, subnetNsg) : undefined;
+    if (nic) chain.nic = nic;
+    if (subnet) chain.subnet = subnet;
+    bySubnet.set(subnetId ?? "", chain);
+  }
+  return chain;
+}
+
+function ruleMatches(r: CompiledRule, f: NsgFlow, vnet: PrefixSet): boolean {
+  if (r.protocol !== "*" && r.protocol !== f.protocol) return false;
+  const ported = f.protocol === "Tcp" || f.protocol === "Udp";
+  if (!portMatches(r.sourcePorts, ported ? f.sourcePort : undefined)) return false;
+  if (!portMatches(r.destinationPorts, ported ? f.destinationPort : undefined)) return false;
+  return addressMatches(r.source, f.sourceIp, vnet) && addressMatches(r.destination, f.destinationIp, vnet);
+}
+
+function evaluateOne(nsg: CompiledNsg, association: Association, f: NsgFlow, vnet: PrefixSet): NsgEvaluation {
+  const outbound = f.direction === "Outbound";
+  // [S4] The VM's own traffic to the host's virtual IPs (DNS, DHCP, IMDS) is not filtered unless a rule
+  // names AzurePlatformDNS/IMDS/LKM. Inbound health probes from 168.63.129.16 are filtered (that is what
+  // AllowAzureLoadBalancerInBound is for).
+  const platform = outbound && PLATFORM_IPS.has(f.destinationIp);
+  for (const r of outbound ? nsg.outbound : nsg.inbound) {
+    if (platform && !r.destination.platform) continue;
+    if (ruleMatches(r, f, vnet)) {
+      return {
+        nsgId: nsg.id,
+        association,
+        direction: f.direction,
+        rule: r.name,
+        ...(r.id !== undefined ? { ruleId: r.id } : {}),
+        priority: r.priority,
+        access: r.access,
+        reason: r.reason,
+      };
+    }
+  }
+  return {
+    nsgId: nsg.id,
+    association,
+    direction: f.direction,
+    rule: "AzurePlatform",
+    priority: 0,
+    access: "Allow",
+    platformBypass: true,
+    reason: `traffic to ${formatIp(f.destinationIp)} is Azure platform traffic, not subject to NSGs unless a rule uses AzurePlatformDNS, AzurePlatformIMDS or AzurePlatformLKM`,
+  };
+}
+
+/**
+ * One evaluation per NSG on the path, in evaluation order. Every NSG is evaluated, so a trace can show each
+ * blocker; the flow passes only when all allow (see `nsgVerdict`).
+ */
+export function evaluateNsgs(estate: Estate, flow: NsgFlow): NsgEvaluation[] {
+  const chain = chainOf(estate, flow.nicId, flow.subnetId);
+  if (!chain.nic && !chain.subnet) return [];
+  const vnet = virtualNetworkTag(estate, flow.subnetId).set;
+  const out: NsgEvaluation[] = [];
+  // [S5] Outbound: NIC NSG, then subnet NSG. Inbound: subnet NSG, then NIC NSG.
+  if (flow.direction === "Outbound") {
+    if (chain.nic) out.push(evaluateOne(chain.nic, "networkInterface", flow, vnet));
+    if (chain.subnet) out.push(evaluateOne(chain.subnet, "subnet", flow, vnet));
+  } else {
+    if (chain.subnet) out.push(evaluateOne(chain.subnet, "subnet", flow, vnet));
+    if (chain.nic) out.push(evaluateOne(chain.nic, "networkInterface", flow, vnet));
+  }
+  return out;
+}
+
+/** Both NSGs must allow [S5]: the first Deny decides; no NSG at all allows. */
+export function nsgVerdict(evaluations: readonly NsgEvaluation[]): {
+  access: Access;
+  decidedBy?: NsgEvaluation;
+} {
+  const deny = evaluations.find((e) => e.access === "Deny");
+  if (deny) return { access: "Deny", decidedBy: deny };
+  const last = evaluations[evaluations.length - 1];
+  return last ? { access: "Allow", decidedBy: last } : { access: "Allow" };
+}
+
+export interface IpFlowVerifyRequest {
+  nicId: string;
+  direction: Direction;
+  protocol: Protocol | "TCP" | "UDP";
+  /** The NIC's address; the NIC's primary address when omitted. */
+  localIp?: IpAddress;
+  localPort?: number;
+  remoteIp: IpAddress;
+  remotePort?: number;
+}
+
+export interface IpFlowVerifyResult {
+  access: Access;
+  /** The deciding rule, `securityRules/<name>` or `defaultSecurityRules/<name>`; absent without NSGs. */
+  ruleName?: string;
+  evaluations: NsgEvaluation[];
+}
+
+/** Network Watcher IP flow verify: NSGs only, for a NIC's address and a remote endpoint [S27]. */
+export function ipFlowVerify(estate: Estate, req: IpFlowVerifyRequest): IpFlowVerifyResult {
+  const configs = topologyOf(estate).ipConfigsOf(req.nicId);
+  const config =
+    (req.localIp && configs.find((c) => ipEquals(c.privateIp, req.localIp!))) ??
+    configs.find((c) => c.primary) ??
+    configs[0];
+  const local = req.localIp ?? config?.privateIp;
+  if (!local) return { access: "Allow", evaluations: [] };
+  const protocol =
+    req.protocol.toUpperCase() === "UDP" ? "Udp" : req.protocol.toUpperCase() === "ICMP" ? "Icmp" : "Tcp";
+  const outbound = req.direction === "Outbound";
+  const evaluations = evaluateNsgs(estate, {
+    nicId: req.nicId,
+    ...(config ? { subnetId: config.subnetId } : {}),
+    direction: req.direction,
+    protocol,
+    sourceIp: outbound ? local : req.remoteIp,
+    destinationIp: outbound ? req.remoteIp : local,
+    ...(outbound ? { sourcePort: req.localPort, destinationPort: req.remotePort } : {}),
+    ...(!outbound ? { sourcePort: req.remotePort, destinationPort: req.localPort } : {}),
+  });
+  const verdict = nsgVerdict(evaluations);
+  return {
+    access: verdict.access,
+    ...(verdict.decidedBy ? { ruleName: verdict.decidedBy.rule } : {}),
+    evaluations,
+  };
+}

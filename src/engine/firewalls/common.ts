@@ -95,10 +95,11 @@ export function denyByDefault<C>(
   rule: string,
   fallback: string,
   id: DenialId,
+  extra: Partial<DenialInput> = {},
 ): FirewallResult {
   const reason = ctx.notes ? ctx.notes.join(" ") : fallback;
   ctx.notes = undefined;
-  return deny(ctx, rule, reason, id);
+  return deny(ctx, rule, reason, id, extra);
 }
 
 export function denialFor<C>(

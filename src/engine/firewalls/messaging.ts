@@ -27,7 +27,6 @@ import type { ServiceFirewall } from "./types.js";
 
 interface Product {
   type: string;
-  name: string;
   /** Whether the namespace's tier supports network rules at all. */
   supportsRules(tier: string): boolean;
   tierNote: string;
@@ -70,6 +69,11 @@ function compile(product: Product, resource: ArmResource): MessagingRules {
   };
 }
 
+/** The SystemTracker of the 401 names the namespace host (both services live under servicebus.windows.net). */
+function trackerHost(host: string | undefined, name: string): string {
+  return host ?? `${name}.servicebus.windows.net`;
+}
+
 function trusted(rules: MessagingRules, trustedService: string | undefined): boolean {
   return rules.trustedServiceAccessEnabled && trustedService === "AzureServices";
 }
@@ -89,6 +93,7 @@ const publicNetworkAccess: Evaluator<MessagingRules> = (ctx) => {
     "publicNetworkAccess=Disabled",
     `public network access is disabled on the namespace: only private endpoints reach it, and ${describeOrigin(ctx.request.origin)} is not one.`,
     "messagingIpPrevented",
+    { host: trackerHost(ctx.request.host, ctx.resource.name) },
   );
 };
 
@@ -160,6 +165,7 @@ const finalDeny: Evaluator<MessagingRules> = (ctx) =>
     "networkRuleSets/default.defaultAction=Deny",
     `no IP or virtual network rule of the namespace admits ${describeOrigin(ctx.request.origin)} and the default action is Deny.`,
     "messagingIpPrevented",
+    { host: trackerHost(ctx.request.host, ctx.resource.name) },
   );
 
 function messagingFirewall(product: Product): ServiceFirewall {
@@ -182,7 +188,6 @@ function messagingFirewall(product: Product): ServiceFirewall {
 
 export const serviceBusFirewall = messagingFirewall({
   type: ServiceTypes.serviceBusNamespace,
-  name: "Service Bus",
   // [S18] firewalls and virtual networks are supported only in the Premium tier
   supportsRules: (tier) => tier.toLowerCase() === "premium",
   tierNote: "Service Bus supports IP and virtual network rules only in the Premium tier",
@@ -190,7 +195,6 @@ export const serviceBusFirewall = messagingFirewall({
 
 export const eventHubsFirewall = messagingFirewall({
   type: ServiceTypes.eventHubNamespace,
-  name: "Event Hubs",
   // [S17] the firewall is not supported in the Basic tier
   supportsRules: (tier) => tier.toLowerCase() !== "basic",
   tierNote: "Event Hubs has no firewall in the Basic tier",

@@ -8,11 +8,13 @@
 // --regen (rewrite the files even if they exist); --passes N (steady-state passes, default 3); --sample N
 // (flows timed one by one for latency, default 50,000); --batch N (flows for the CLI run, default 50,000,
 // 0 skips it); --no-cli-baseline (skip the one-flow CLI run that measures start-up and estate loading);
-// --cpu-profile DIR (write compile, cold and steady .cpuprofile files; summarise them with profile.ts).
+// --cpu-profile DIR (write compile, cold and steady .cpuprofile files; summarise them with profile.ts);
+// --dump FILE [--dump-count N] (the first N traces as JSON lines, to diff verdicts across engine changes).
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { SourceMap } from "node:module";
+import { cpus, loadavg } from "node:os";
 import { dirname, relative, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -249,6 +251,32 @@ function recordTrace(mix: Mix, flow: Flow, t: Trace): void {
   if (t.verdict === "Deny") mix.blockersPerDeny.add(`${t.blockers.length} blocker(s)`);
 }
 
+/**
+ * `--dump FILE`: the first N traces (or errors) as JSON lines, `{from, to, ...trace}` like the CLI prints
+ * them, so that an engine change can be checked for identical verdicts with `diff` or `cmp`.
+ */
+class DumpWriter {
+  private readonly fd: number;
+  private n = 0;
+  constructor(
+    file: string,
+    private readonly limit: number,
+  ) {
+    mkdirSync(dirname(resolve(file)), { recursive: true });
+    this.fd = openSync(file, "w");
+  }
+  add(line: FlowLine, t: Trace | undefined): void {
+    if (this.n++ >= this.limit) return;
+    writeSync(
+      this.fd,
+      `${JSON.stringify(t ? { from: line.from, to: line.to, ...t } : { from: line.from, to: line.to, error: true })}\n`,
+    );
+  }
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // The CLI batch path
 
@@ -315,7 +343,9 @@ function stringArg(argv: readonly string[], name: string): string | undefined {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const opts = optionsFromArgs(argv);
-  const extra = numericArgs(argv, ["passes", "sample", "batch"]);
+  const extra = numericArgs(argv, ["passes", "sample", "batch", "dump-count"]);
+  const dumpFile = stringArg(argv, "dump");
+  const dumpCount = extra["dump-count"] ?? 20_000;
   const passes = Math.max(1, extra.passes ?? 3);
   const sampleSize = extra.sample ?? 50_000;
   const batchFlows = extra.batch ?? 50_000;
@@ -329,6 +359,10 @@ async function main(): Promise<void> {
     `vnetlab trace benchmark — node ${process.version}, ${process.platform}/${process.arch}, gc ${globalThis.gc ? "exposed" : "not exposed (run with --expose-gc for heap-after-GC)"}`,
   );
   log(`options: ${JSON.stringify(opts)}`);
+  const load0 = loadavg();
+  log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}; load average ${load0.map((x) => x.toFixed(2)).join(" ")}${load0[0]! > 0.5 ? " — other work is running: figures will be noisy" : ""}`,
+  );
 
   // 1. Files.
   const files = ensureFiles(opts, outDir, argv.includes("--regen"));
@@ -396,18 +430,26 @@ async function main(): Promise<void> {
   let sink = 0;
   await profiler.start();
   t = process.hrtime.bigint();
+  // The tallies and the dump are timed apart and taken out of the cold-pass figure.
+  let bookkeeping = 0n;
+  const dump = dumpFile ? new DumpWriter(dumpFile, dumpCount) : undefined;
   for (let i = 0; i < flows.length; i++) {
     const f = flows[i]!;
+    let r: Trace | undefined;
     try {
-      const r = trace(estate, f);
-      recordTrace(mix, f, r);
+      r = trace(estate, f);
       sink += r.stages.length;
     } catch (e) {
       mix.errors.add(`trace: ${errorCode(e)}`);
     }
+    const b0 = process.hrtime.bigint();
+    if (r) recordTrace(mix, f, r);
+    dump?.add(lines[parsed[i]!.line]!, r);
     if ((i & 0x3fff) === 0) sampleMemory();
+    bookkeeping += process.hrtime.bigint() - b0;
   }
-  const coldMs = ms(t);
+  dump?.close();
+  const coldMs = ms(t) - Number(bookkeeping) / 1e6;
   await profiler.stop("cold");
   sampleMemory();
   log(
@@ -479,6 +521,7 @@ async function main(): Promise<void> {
     heapAfterGc = process.memoryUsage().heapUsed;
   }
   const maxRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
+  const load1 = loadavg();
   const inProcessMs = ms(tStart);
 
   // 10. The CLI batch path, in a child process.
@@ -574,6 +617,10 @@ async function main(): Promise<void> {
       `${fmtInt(decided)} decided, ${fmtInt(errorsTotal)} errors (${pct(errorsTotal, decided + errorsTotal)}); stages deciding: ${allStages.map((s) => `${s} ${stagesSeen.has(s) ? "✓" : "✗"}`).join(" ")}`,
     ],
     ["in-process wall", fmtMs(inProcessMs)],
+    [
+      "load average",
+      `${load0[0]!.toFixed(2)} at start, ${load1[0]!.toFixed(2)} after the in-process phases (${cpus().length} cores)`,
+    ],
   ];
   if (cliFailure) rows.push(["CLI --batch", `FAILED: ${cliFailure.slice(0, 300)}`]);
   if (cli) {

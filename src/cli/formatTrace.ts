@@ -40,10 +40,11 @@ export function formatTrace(t: Trace, from: string, to: string): string {
   out.push(`  ${d.reason}`);
   if (d.resourceId) out.push(`  resource: ${d.resourceId}`);
   if (t.sourceIpSeenByService) out.push(`Source IP seen by the service: ${t.sourceIpSeenByService}`);
-  if (t.response)
-    out.push(
-      `Service response: HTTP ${t.response.status} ${t.response.code} — ${t.response.message.split("\n")[0]}`,
-    );
+  if (t.response) {
+    // Status 0: the service refuses at its own protocol (SQL's TDS login), not with an HTTP response.
+    const how = t.response.status ? `HTTP ${t.response.status}` : "login refused,";
+    out.push(`Service response: ${how} ${t.response.code} — ${t.response.message.split("\n")[0]}`);
+  }
   if (t.blockers.length > 1) {
     out.push(`All blockers on the path (${t.blockers.length}):`);
     t.blockers.forEach((b, i) => {

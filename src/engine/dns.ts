@@ -12,6 +12,7 @@ import {
 } from "../model/resources/network.js";
 import { paasServiceByType } from "../model/serviceCatalog.js";
 import { formatIp, type IpAddress, parseIp } from "../net/index.js";
+import { topologyOf } from "./topology.js";
 
 export interface PublicName {
   resource: ArmResource;
@@ -135,7 +136,12 @@ export function resolve(estate: Estate, host: string, vnetId: string | undefined
   const zones = vnetId ? (idx.zonesByVnet.get(idKey(vnetId)) ?? []) : [];
   // A PaaS name first becomes <label>.privatelink.<suffix>; the private zone may answer for that alias.
   const label = fqdn.split(".")[0]!;
-  const cname = name?.privateLinkZone ? `${label}.${name.privateLinkZone}` : undefined;
+  // [S22c] Public DNS CNAMEs a name to its privatelink alias only once the resource has a private endpoint;
+  // before that a linked privatelink zone is never consulted for it.
+  const hasPrivateEndpoint = name
+    ? topologyOf(estate).privateEndpointsOf(name.resource.id).length > 0
+    : false;
+  const cname = name?.privateLinkZone && hasPrivateEndpoint ? `${label}.${name.privateLinkZone}` : undefined;
   for (const candidate of cname ? [cname, fqdn] : [fqdn]) {
     const zone = zoneFor(zones, candidate);
     if (!zone) continue;

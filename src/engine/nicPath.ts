@@ -1,6 +1,8 @@
 // The path of a flow that starts at a NIC: outbound NSGs, the route that wins, and what that next hop means,
 // hop by hop through virtual appliances (a UDR to an NVA continues from the NVA's NIC and subnet).
+import type { ArmResource } from "../model/arm.js";
 import type { Estate } from "../model/estate.js";
+import { ServiceTypes, type StorageAccountProperties } from "../model/resources/services.js";
 import { formatIp, type IpAddress } from "../net/index.js";
 import { egressOf } from "./egress.js";
 import type { Flow, FlowSource } from "./flow.js";
@@ -199,13 +201,24 @@ export function walkFromNic(
           });
           return { reached: false };
         }
-        const seen = formatIp(egress.ip);
+        const egressIp = formatIp(egress.ip);
         const via = {
           natGateway: "NAT gateway",
           instancePublicIp: "instance public IP",
           defaultOutboundAccess: "default outbound access",
         }[egress.kind];
-        pathStage(b, hop, "internet", `over the internet path, source NATed to ${seen} (${via})`, seen);
+        // [S8] §0 step 3, §4.1 R9: Storage sees a client in its own region by an Azure-internal address, not the public IP
+        const internal = target.resource !== undefined && sameRegionStorage(target.resource, vnet.location);
+        const seen = internal ? undefined : egressIp;
+        pathStage(
+          b,
+          hop,
+          "internet",
+          internal
+            ? `over the internet path (${via} ${egressIp}); Storage in the same region sees an Azure-internal address instead`
+            : `over the internet path, source NATed to ${egressIp} (${via})`,
+          seen,
+        );
         return {
           reached: true,
           origin: { kind: "public", ip: egress.ip, azureRegion: vnet.location },
@@ -268,6 +281,15 @@ export function walkFromNic(
   }
   b.block({ stage: "route", reason: `the flow passed ${MAX_HOPS} virtual appliances: a routing loop` });
   return { reached: false };
+}
+
+/** A storage account whose primary region is the client's: requests reach it from Azure-internal addresses. */
+function sameRegionStorage(resource: ArmResource, region: string | undefined): boolean {
+  if (resource.type.toLowerCase() !== ServiceTypes.storageAccount.toLowerCase()) return false;
+  const primary =
+    (resource.properties as StorageAccountProperties | undefined)?.primaryLocation ?? resource.location;
+  const key = (r: string | undefined) => r?.replace(/\s+/g, "").toLowerCase();
+  return region !== undefined && key(primary) === key(region);
 }
 
 /** The NIC that holds a next-hop address, preferring the current VNet (address spaces may overlap elsewhere). */

@@ -28,8 +28,9 @@ export class TraceBuilder {
 
   /** A stage stops the flow. The first blocker decides; later ones are listed so all can be fixed at once. */
   block(decision: Decision, response?: ServiceResponse): void {
+    // [S4] §0 step 1: only the deciding blocker answers the client; after an NSG or route drop it sees a TCP timeout
+    if (response && this.blockers.length === 0) this.response = response;
     this.blockers.push(decision);
-    if (response && !this.response) this.response = response;
   }
 
   /** The last stage that let the flow through; it decides an allowed flow. */

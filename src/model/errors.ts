@@ -14,6 +14,11 @@ export const errorCatalog = {
   InvalidResourceReference: { status: 400, source: "ARM Microsoft.Network" },
   InvalidAddressPrefixFormat: { status: 400, source: "ARM Microsoft.Network" },
   InvalidRequestFormat: { status: 400, source: "ARM Microsoft.Network" },
+  // §1.2 R1 [S11][S8]: a subnet may carry Microsoft.Storage or Microsoft.Storage.Global, not both.
+  SubnetHasBothRegionalAndGlobalStorageServiceEndpointsTogether: {
+    status: 400,
+    source: "ARM Microsoft.Network",
+  },
   LinkedInvalidPropertyId: { status: 400, source: "ARM" },
   InvalidResourceId: { status: 400, source: "ARM" },
   ResourceNotFound: { status: 404, source: "ARM" },

@@ -41,7 +41,11 @@ export function validateEstate(estate: Estate, fileOf: FileOf): void {
   const fail = (
     r: ArmResource,
     message: string,
-    code: "InvalidEstate" | "InvalidResourceReference" | "InvalidAddressPrefixFormat" = "InvalidEstate",
+    code:
+      | "InvalidEstate"
+      | "InvalidResourceReference"
+      | "InvalidAddressPrefixFormat"
+      | "SubnetHasBothRegionalAndGlobalStorageServiceEndpointsTogether" = "InvalidEstate",
   ): never => {
     throw new VnetlabError(code, message, { file: fileOf(r.id), resourceId: r.id });
   };
@@ -88,6 +92,15 @@ export function validateEstate(estate: Estate, fileOf: FileOf): void {
     const prefixes = p.addressPrefixes ?? (p.addressPrefix !== undefined ? [p.addressPrefix] : []);
     if (prefixes.length === 0) fail(s, "the subnet has no addressPrefix");
     for (const x of prefixes) cidr(s, "addressPrefix", x);
+    const services = new Set((p.serviceEndpoints ?? []).map((e) => e.service?.toLowerCase()));
+    if (services.has("microsoft.storage") && services.has("microsoft.storage.global")) {
+      // [S11][S8] §1.2 R1: regional and global storage endpoints cannot coexist on one subnet
+      fail(
+        s,
+        `Subnet ${s.id} has ServiceEndpoint entries for both 'Microsoft.Storage' and 'Microsoft.Storage.Global' together. Please use either one of them at a time.`,
+        "SubnetHasBothRegionalAndGlobalStorageServiceEndpointsTogether",
+      );
+    }
     ref(s, "networkSecurityGroup", p.networkSecurityGroup, N.networkSecurityGroup);
     ref(s, "routeTable", p.routeTable, N.routeTable);
     ref(s, "natGateway", p.natGateway, N.natGateway);

@@ -101,8 +101,9 @@ describe("bad input: one line naming the file and the resource, exit 2", () => {
 
   it("an invalid CIDR", async () => {
     const copy = structuredClone(lab);
-    copy.resources.find((r) => r.name === "vnet-workloads")!.properties
-      .subnets![0]!.properties.addressPrefix = "10.0.1.0/33";
+    copy.resources.find(
+      (r) => r.name === "vnet-workloads",
+    )!.properties.subnets![0]!.properties.addressPrefix = "10.0.1.0/33";
     const file = tmp("cidr.json", JSON.stringify(copy));
     const r = await cli("trace", "--estate", file, "--from", "vm-app", "--to", BLOB);
     expect(r.code).toBe(2);

@@ -28,8 +28,7 @@ export interface Target {
 
 /** Where the network path ended and how the service sees the request. */
 export type PathEnd =
-  | { reached: false }
-  | { reached: true; origin?: RequestOrigin; sourceIpSeenByService?: string };
+  { reached: false } | { reached: true; origin?: RequestOrigin; sourceIpSeenByService?: string };
 
 function dnsStage(b: TraceBuilder, host: string, answer: DnsAnswer): IpAddress | undefined {
   if (answer.kind === "nxdomain") {

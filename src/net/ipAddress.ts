@@ -2,8 +2,7 @@
 import ipaddr from "ipaddr.js";
 
 export type IpAddress =
-  | { readonly family: 4; readonly value: number }
-  | { readonly family: 6; readonly value: bigint };
+  { readonly family: 4; readonly value: number } | { readonly family: 6; readonly value: bigint };
 
 export function ipv4(value: number): IpAddress {
   return { family: 4, value: value >>> 0 };

@@ -107,8 +107,8 @@ export function prefixSize(p: Prefix): number {
 }
 
 /** RFC 1918 private IPv4 space: 10/8, 172.16/12, 192.168/16. */
-export const RFC1918: readonly Prefix[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(
-  (t) => parsePrefix(t)!,
+export const RFC1918: readonly Prefix[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((t) =>
+  parsePrefix(t)!,
 );
 
 export function isRfc1918(p: Prefix): boolean {

@@ -49,8 +49,7 @@ function buildGroups(estate: Estate, subnetId: string): RouteGroup[] {
   if (!subnet || !vnet) return [];
   const index = routeIndexOf(estate);
   const table = estate.get<RouteTableProperties>(subnet.properties?.routeTable?.id) as
-    | ArmResource<RouteTableProperties>
-    | undefined;
+    ArmResource<RouteTableProperties> | undefined;
   const udrs = table ? userRoutes(estate, table) : [];
   const udrDefaultRoute = udrs.some((g) => g.serviceTag === undefined && g.entries[0]?.prefix.length === 0);
   const links = index.connectedPeerings(vnet.id);

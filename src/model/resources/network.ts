@@ -40,10 +40,7 @@ export interface ServiceEndpointFormat {
 }
 
 export type PrivateEndpointNetworkPolicies =
-  | "Disabled"
-  | "Enabled"
-  | "NetworkSecurityGroupEnabled"
-  | "RouteTableEnabled";
+  "Disabled" | "Enabled" | "NetworkSecurityGroupEnabled" | "RouteTableEnabled";
 
 export interface SubnetProperties {
   addressPrefix?: string;
@@ -135,11 +132,7 @@ export interface NetworkSecurityGroupProperties {
 }
 
 export type RouteNextHopType =
-  | "VirtualNetworkGateway"
-  | "VnetLocal"
-  | "Internet"
-  | "VirtualAppliance"
-  | "None";
+  "VirtualNetworkGateway" | "VnetLocal" | "Internet" | "VirtualAppliance" | "None";
 
 export interface RouteProperties {
   addressPrefix: string;

@@ -44,7 +44,7 @@ import { ServiceTags } from "../../src/model/serviceTags.js";
 import { Rng } from "./prng.js";
 
 /** Bump when the generator's output changes, so that run.ts does not reuse stale files. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 export interface GenerateOptions {
   seed: number;
@@ -247,6 +247,8 @@ class Generator {
   private readonly sqlByRegion = new Map<string, number[]>();
   private readonly nicNsgs = new Map<string, string[]>();
   private readonly pipCount = { n: 0 };
+  /** Storage accounts with a blob private endpoint somewhere. */
+  private readonly privateAccounts: number[] = [];
 
   constructor(readonly opts: GenerateOptions) {
     this.rng = new Rng(opts.seed);
@@ -562,6 +564,7 @@ class Generator {
       const peSubnet = v.subnets[PE_SUBNET]!;
       const chosen = r.sample(this.storageByRegion.get(v.region) ?? [], r.range(4, 8));
       v.privateBlob = new Set(chosen);
+      this.privateAccounts.push(...chosen);
       const records: NonNullable<PrivateDnsZoneProperties["A"]> = [];
       chosen.forEach((j, k) => {
         const st = this.storage[j]!;
@@ -1393,9 +1396,13 @@ class Generator {
       ["file", 8],
       ["blobFqdn", 5],
     ]);
-    // VNets with a privatelink blob zone mostly read through their private endpoints.
-    if (vnet?.privateBlob && kind.startsWith("blob") && r.chance(0.5)) {
-      const pj = r.pick([...vnet.privateBlob]);
+    // VNets with a privatelink blob zone mostly read through their private endpoints; some reach for an
+    // account whose endpoint (and A record) lives in another VNet's zone: NXDOMAIN, the classic split zone.
+    if (vnet?.privateBlob && kind.startsWith("blob") && r.chance(0.75)) {
+      const pj =
+        r.chance(0.7) || this.privateAccounts.length === 0
+          ? r.pick([...vnet.privateBlob])
+          : r.pick(this.privateAccounts);
       return `https://${this.storage[pj]!.name}.blob.core.windows.net/data/${r.int(1000)}.parquet`;
     }
     switch (kind) {

@@ -22,6 +22,36 @@ export const errorCatalog = {
   LinkedInvalidPropertyId: { status: 400, source: "ARM" },
   InvalidResourceId: { status: 400, source: "ARM" },
   ResourceNotFound: { status: 404, source: "ARM" },
+  // ARM front door (Azure Resource Manager's own request checks).
+  MissingApiVersionParameter: { status: 400, source: "ARM" },
+  InvalidApiVersionParameter: { status: 400, source: "ARM" },
+  NoRegisteredProviderFound: { status: 400, source: "ARM" },
+  InvalidResourceType: { status: 404, source: "ARM" },
+  InvalidRequestContent: { status: 400, source: "ARM" },
+  RequestEntityTooLarge: { status: 413, source: "ARM" },
+  HttpMethodNotAllowed: { status: 405, source: "ARM" },
+  ResourceGroupNotFound: { status: 404, source: "ARM" },
+  SubscriptionNotFound: { status: 404, source: "ARM" },
+  PreconditionFailed: { status: 412, source: "ARM" },
+  MissingSubscription: { status: 400, source: "ARM" },
+  LocationRequired: { status: 400, source: "ARM" },
+  InvalidResourceName: { status: 400, source: "ARM" },
+  InvalidResourceLocation: { status: 400, source: "ARM" },
+  AnotherOperationInProgress: { status: 409, source: "ARM Microsoft.Network" },
+  ParentResourceNotFound: { status: 404, source: "ARM" },
+  // Microsoft.Network validation codes.
+  InvalidCIDRNotation: { status: 400, source: "ARM Microsoft.Network" },
+  VnetAddressSpacesOverlap: { status: 400, source: "ARM Microsoft.Network" },
+  NetcfgSubnetRangeOutsideVnet: { status: 400, source: "ARM Microsoft.Network" },
+  NetcfgSubnetRangesOverlap: { status: 400, source: "ARM Microsoft.Network" },
+  InUseSubnetCannotBeDeleted: { status: 400, source: "ARM Microsoft.Network" },
+  InvalidServiceNameOnServiceEndpoint: { status: 400, source: "ARM Microsoft.Network [INF]" },
+  // -- Microsoft.Network resources (NICs, NSGs, route tables, policies, private endpoints, DNS, gateways) --
+  // -- PaaS providers (Storage, Sql, DBfor*, KeyVault, DocumentDB, ServiceBus, EventHub, Web, CognitiveServices, ContainerRegistry) --
+  // -- Diagnostics (Network Watcher, effective routes and rules, location operations) --
+  OperationNotFound: { status: 404, source: "ARM" },
+  InvalidAuthenticationToken: { status: 401, source: "ARM" },
+  AuthenticationFailed: { status: 401, source: "ARM" },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -1,0 +1,290 @@
+// The generic resource pipeline: GET, PUT, PATCH, DELETE and lists for every registered type, with ETags,
+// preconditions, validation against the whole would-be estate, and atomic persistence. A failed request
+// changes nothing: validation runs before the single store write.
+import { randomUUID } from "node:crypto";
+import type { ArmResource } from "../model/arm.js";
+import { VnetlabError } from "../model/errors.js";
+import { idKey, parentId, sameId } from "../model/resourceId.js";
+import type { StoreChange, StorePrecondition } from "../store/types.js";
+import { StorePreconditionFailed } from "../store/types.js";
+import type { ArmState, Snapshot } from "./armState.js";
+import type { TypeRegistry } from "./registry.js";
+import type { ResourceTypeDef, WriteContext } from "./resourceType.js";
+
+export interface Conditions {
+  ifMatch?: string;
+  ifNoneMatch?: string;
+}
+
+export interface WriteOutcome {
+  created: boolean;
+  resource: ArmResource;
+  estateVersion: number;
+}
+
+const newEtag = (): string => `W/"${randomUUID()}"`;
+
+function notFound(type: string, name: string, resourceGroup: string): VnetlabError {
+  const short = type.split("/").slice(0, 2).join("/");
+  return new VnetlabError(
+    "ResourceNotFound",
+    `The Resource '${short}/${name}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+  );
+}
+
+function checkConditions(existing: ArmResource | undefined, c: Conditions): void {
+  // RFC 7232 as ARM applies it: If-Match needs the current ETag (or * for any), If-None-Match: * needs absence.
+  if (c.ifMatch !== undefined && (!existing || (c.ifMatch !== "*" && c.ifMatch !== existing.etag))) {
+    throw new VnetlabError("PreconditionFailed", "The condition specified using HTTP conditional header(s) is not met.");
+  }
+  if (c.ifNoneMatch !== undefined && existing && (c.ifNoneMatch === "*" || c.ifNoneMatch === existing.etag)) {
+    throw new VnetlabError("PreconditionFailed", "The condition specified using HTTP conditional header(s) is not met.");
+  }
+}
+
+/** The child with this name in a parent's inline list. */
+export function inlineChild(parent: ArmResource, property: string, name: string): ArmResource | undefined {
+  const list = (parent.properties as Record<string, unknown> | undefined)?.[property];
+  return Array.isArray(list) ? (list as ArmResource[]).find((c) => c.name.toLowerCase() === name.toLowerCase()) : undefined;
+}
+
+export class ResourcePipeline {
+  constructor(
+    readonly state: ArmState,
+    readonly types: TypeRegistry,
+  ) {}
+
+  def(type: string): ResourceTypeDef {
+    const d = this.types.get(type);
+    if (!d) {
+      const [ns] = type.split("/");
+      throw new VnetlabError("InvalidResourceType", `The resource type '${type.split("/").slice(1).join("/")}' could not be found in the namespace '${ns}'.`);
+    }
+    return d;
+  }
+
+  /** Reads a resource (top-level, separately stored child, or inline child). */
+  async get(id: string, type: string): Promise<ArmResource> {
+    const def = this.def(type);
+    const snap = await this.state.snapshot();
+    const found = this.find(snap, id, def);
+    if (!found) throw notFound(type, id.split("/").pop()!, resourceGroupOf(id));
+    return this.present(found, def, snap);
+  }
+
+  private find(snap: Snapshot, id: string, def: ResourceTypeDef): ArmResource | undefined {
+    if (def.inline) {
+      const parent = snap.stored.find((s) => sameId(s.id, parentId(id)))?.resource;
+      return parent && inlineChild(parent, def.inline.property, id.split("/").pop()!);
+    }
+    return snap.stored.find((s) => sameId(s.id, id))?.resource;
+  }
+
+  present(resource: ArmResource, def: ResourceTypeDef, snap: Snapshot): ArmResource {
+    return def.present ? def.present(structuredClone(resource), snap.estate()) : resource;
+  }
+
+  /** Lists a type under a scope (subscription, resource group) or the children of a parent. */
+  async list(type: string, scope: string, parent?: string): Promise<ArmResource[]> {
+    const def = this.def(type);
+    const snap = await this.state.snapshot();
+    if (def.inline && parent) {
+      const p = snap.stored.find((s) => sameId(s.id, parent))?.resource;
+      if (!p) throw new VnetlabError("ParentResourceNotFound", `Can not perform requested operation on nested resource. Parent resource '${parent.split("/").pop()}' not found.`);
+      const list = ((p.properties as Record<string, unknown> | undefined)?.[def.inline.property] ?? []) as ArmResource[];
+      return list.map((c) => this.present(c, def, snap));
+    }
+    const prefix = `${idKey(scope)}/`;
+    return snap.stored
+      .filter((s) => s.resource.type.toLowerCase() === def.type.toLowerCase() && idKey(s.id).startsWith(prefix))
+      .map((s) => this.present(s.resource, def, snap));
+  }
+
+  /** PUT: create or replace. */
+  put(id: string, type: string, body: ArmResource, c: Conditions, apiVersion: string): Promise<WriteOutcome> {
+    const def = this.def(type);
+    return this.write(async (snap) => {
+      if (def.inline) return this.putInline(snap, id, def, body, c, apiVersion);
+      const existing = snap.stored.find((s) => sameId(s.id, id));
+      checkConditions(existing?.resource, c);
+      await this.checkParents(snap, id, def);
+      const candidate: ArmResource = { ...body, id: existing?.id ?? id, name: id.split("/").pop()!, type: def.type };
+      const resource = this.prepare(def, candidate, snap, existing?.resource, apiVersion, newEtag());
+      return {
+        changes: [{ kind: "put", resource, etag: resource.etag! }],
+        preconditions: [{ id, etag: existing?.etag ?? null }],
+        created: !existing,
+        result: resource,
+        def,
+      };
+    });
+  }
+
+  private putInline(snap: Snapshot, id: string, def: ResourceTypeDef, body: ArmResource, c: Conditions, apiVersion: string): Planned {
+    const pid = parentId(id)!;
+    const stored = snap.stored.find((s) => sameId(s.id, pid));
+    if (!stored) {
+      throw new VnetlabError("ParentResourceNotFound", `Can not perform requested operation on nested resource. Parent resource '${pid.split("/").pop()}' not found.`);
+    }
+    const parentDef = this.def(stored.resource.type);
+    const name = id.split("/").pop()!;
+    const existing = inlineChild(stored.resource, def.inline!.property, name);
+    checkConditions(existing, c);
+    const parent = structuredClone(stored.resource);
+    const props = (parent.properties ??= {}) as Record<string, unknown>;
+    const list = ((props[def.inline!.property] as ArmResource[] | undefined) ?? []).filter((x) => x.name.toLowerCase() !== name.toLowerCase());
+    const child: ArmResource = { ...body, id: existing?.id ?? id, name: existing?.name ?? name, type: def.type };
+    const at = existing ? (props[def.inline!.property] as ArmResource[]).indexOf(existing) : list.length;
+    list.splice(at, 0, child);
+    props[def.inline!.property] = list;
+    const resource = this.prepare(parentDef, parent, snap, stored.resource, apiVersion, newEtag());
+    return {
+      changes: [{ kind: "put", resource, etag: resource.etag! }],
+      preconditions: [{ id: stored.id, etag: stored.etag }],
+      created: !existing,
+      result: inlineChild(resource, def.inline!.property, name)!,
+      def,
+    };
+  }
+
+  /** PATCH: ARM's update of tags (and only tags) for most types. */
+  patchTags(id: string, type: string, tags: Record<string, string> | undefined, c: Conditions, apiVersion: string): Promise<WriteOutcome> {
+    const def = this.def(type);
+    return this.write(async (snap) => {
+      const stored = snap.stored.find((s) => sameId(s.id, id));
+      if (!stored) throw notFound(type, id.split("/").pop()!, resourceGroupOf(id));
+      checkConditions(stored.resource, c);
+      const resource = { ...structuredClone(stored.resource), tags: tags ?? {}, etag: newEtag() };
+      void apiVersion;
+      return { changes: [{ kind: "put", resource, etag: resource.etag }], preconditions: [{ id: stored.id, etag: stored.etag }], created: false, result: resource, def };
+    });
+  }
+
+  /** DELETE: refused while the resource is in use; separately stored children go with it. */
+  delete(id: string, type: string, c: Conditions, apiVersion: string): Promise<WriteOutcome | undefined> {
+    const def = this.def(type);
+    return this.state.exclusive(async () => {
+      for (let attempt = 0; ; attempt++) {
+        const snap = await this.state.snapshot();
+        const plan = def.inline ? this.planDeleteInline(snap, id, def, c, apiVersion) : this.planDelete(snap, id, def, c);
+        if (!plan) return undefined;
+        try {
+          const estateVersion = await this.state.store.apply(plan.changes, plan.preconditions);
+          return { created: false, resource: plan.result, estateVersion };
+        } catch (e) {
+          if (e instanceof StorePreconditionFailed && attempt < 5) continue;
+          throw e;
+        }
+      }
+    });
+  }
+
+  private planDelete(snap: Snapshot, id: string, def: ResourceTypeDef, c: Conditions): Planned | undefined {
+    const stored = snap.stored.find((s) => sameId(s.id, id));
+    checkConditions(stored?.resource, c);
+    if (!stored) return undefined;
+    def.checkDelete?.(stored.resource, snap.estate());
+    const prefix = `${idKey(stored.id)}/`;
+    const changes: StoreChange[] = [stored, ...snap.stored.filter((s) => idKey(s.id).startsWith(prefix))].map((s) => ({ kind: "delete", id: s.id }));
+    return { changes, preconditions: [{ id: stored.id, etag: stored.etag }], created: false, result: stored.resource, def };
+  }
+
+  private planDeleteInline(snap: Snapshot, id: string, def: ResourceTypeDef, c: Conditions, apiVersion: string): Planned | undefined {
+    const stored = snap.stored.find((s) => sameId(s.id, parentId(id)));
+    if (!stored) return undefined;
+    const name = id.split("/").pop()!;
+    const existing = inlineChild(stored.resource, def.inline!.property, name);
+    checkConditions(existing, c);
+    if (!existing) return undefined;
+    def.checkDelete?.(existing, snap.estate());
+    const parent = structuredClone(stored.resource);
+    const props = parent.properties as Record<string, unknown>;
+    props[def.inline!.property] = (props[def.inline!.property] as ArmResource[]).filter((x) => x.name.toLowerCase() !== name.toLowerCase());
+    const resource = this.prepare(this.def(parent.type), parent, snap, stored.resource, apiVersion, newEtag());
+    return { changes: [{ kind: "put", resource, etag: resource.etag! }], preconditions: [{ id: stored.id, etag: stored.etag }], created: false, result: existing, def };
+  }
+
+  /** Runs a planned write, retrying when another process changed what the plan read. */
+  private write(plan: (snap: Snapshot) => Promise<Planned>): Promise<WriteOutcome> {
+    return this.state.exclusive(async () => {
+      for (let attempt = 0; ; attempt++) {
+        const snap = await this.state.snapshot();
+        const p = await plan(snap);
+        try {
+          const estateVersion = await this.state.store.apply(p.changes, p.preconditions);
+          return { created: p.created, resource: p.result, estateVersion };
+        } catch (e) {
+          if (e instanceof StorePreconditionFailed && attempt < 5) continue;
+          throw e;
+        }
+      }
+    });
+  }
+
+  private async checkParents(snap: Snapshot, id: string, def: ResourceTypeDef): Promise<void> {
+    const rg = resourceGroupIdOf(id);
+    if (rg && !snap.stored.some((s) => sameId(s.id, rg)) && def.type.toLowerCase() !== "microsoft.resources/resourcegroups") {
+      throw new VnetlabError("ResourceGroupNotFound", `Resource group '${resourceGroupOf(id)}' could not be found.`);
+    }
+    const pid = parentId(id);
+    if (pid && !snap.stored.some((s) => sameId(s.id, pid))) {
+      throw new VnetlabError("ParentResourceNotFound", `Can not perform requested operation on nested resource. Parent resource '${pid.split("/").pop()}' not found.`);
+    }
+  }
+
+  /** Prepares a resource and its inline children, then validates it against the would-be estate. */
+  private prepare(def: ResourceTypeDef, candidate: ArmResource, snap: Snapshot, existing: ArmResource | undefined, apiVersion: string, etag: string): ArmResource {
+    let after: ReturnType<Snapshot["estate"]> | undefined;
+    let resource: ArmResource = candidate;
+    const ctx: WriteContext = {
+      existing,
+      before: () => snap.estate(),
+      after: () => (after ??= this.state.compile([...snap.stored.filter((s) => !sameId(s.id, resource.id)).map((s) => s.resource), resource])),
+      regions: this.state.regions,
+      serviceTags: this.state.serviceTags,
+      apiVersion,
+      etag,
+      newGuid: randomUUID,
+    };
+    resource = def.prepare(structuredClone(candidate), ctx);
+    resource.etag = etag;
+    for (const childDef of this.types.inlineChildrenOf(def.type)) {
+      const props = (resource.properties ?? {}) as Record<string, unknown>;
+      const list = props[childDef.inline!.property];
+      if (!Array.isArray(list)) continue;
+      const before = (existing?.properties as Record<string, unknown> | undefined)?.[childDef.inline!.property] as ArmResource[] | undefined;
+      props[childDef.inline!.property] = (list as ArmResource[]).map((child) => {
+        const full: ArmResource = { ...child, id: `${resource.id}/${childDef.type.split("/").pop()}/${child.name}`, type: childDef.type };
+        const prior = before?.find((b) => b.name.toLowerCase() === child.name?.toLowerCase());
+        const prepared = childDef.prepare(full, { ...ctx, existing: prior, parent: resource });
+        prepared.etag = etag;
+        return prepared;
+      });
+    }
+    def.validate?.(resource, ctx);
+    for (const childDef of this.types.inlineChildrenOf(def.type)) {
+      for (const child of ((resource.properties as Record<string, unknown> | undefined)?.[childDef.inline!.property] ?? []) as ArmResource[]) {
+        childDef.validate?.(child, { ...ctx, parent: resource });
+      }
+    }
+    // The compiled estate is the last line of defence: dangling references and bad addresses fail here.
+    ctx.after();
+    return resource;
+  }
+}
+
+interface Planned {
+  changes: StoreChange[];
+  preconditions: StorePrecondition[];
+  created: boolean;
+  result: ArmResource;
+  def: ResourceTypeDef;
+}
+
+export function resourceGroupOf(id: string): string {
+  return /\/resourceGroups\/([^/]+)/i.exec(id)?.[1] ?? "";
+}
+
+export function resourceGroupIdOf(id: string): string | undefined {
+  return /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+/i.exec(id)?.[0];
+}

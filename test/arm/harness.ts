@@ -1,0 +1,48 @@
+// Starts a real vnetlab ARM server over HTTPS (the generated certificate) on a port the OS picks, and gives
+// SDK clients the options to reach it: the certificate as CA and a token credential that any token satisfies.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { AccessToken, TokenCredential } from "@azure/core-auth";
+import { ensureCertificate } from "../../src/arm/certificates.js";
+import { createArmServer } from "../../src/arm/server.js";
+import { createMemoryStore } from "../../src/store/memoryStore.js";
+import type { ResourceStore } from "../../src/store/types.js";
+
+export const SUBSCRIPTION = "00000000-0000-0000-0000-0000000000aa";
+
+export const credential: TokenCredential = {
+  async getToken(): Promise<AccessToken> {
+    return { token: "vnetlab-test-token", expiresOnTimestamp: Date.now() + 3_600_000 };
+  },
+};
+
+export interface Harness {
+  endpoint: string;
+  /** Options for any `@azure/arm-*` client. */
+  clientOptions: { endpoint: string; tlsOptions: { ca: string }; updateIntervalInMs: number };
+  ca: string;
+  store: ResourceStore;
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: { store?: ResourceStore; pageSize?: number } = {}): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), "vnetlab-arm-"));
+  const cert = await ensureCertificate(dir);
+  const store = opts.store ?? createMemoryStore();
+  const { app } = createArmServer({ store, https: cert, pageSize: opts.pageSize });
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  const endpoint = `https://127.0.0.1:${port}`;
+  return {
+    endpoint,
+    ca: cert.cert,
+    clientOptions: { endpoint, tlsOptions: { ca: cert.cert }, updateIntervalInMs: 1 },
+    store,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}

@@ -18,8 +18,22 @@ export type ArmPath =
       rest: string[];
     }
   /** A list of a type: by subscription, by resource group, or the children of a parent. */
-  | { kind: "collection"; subscriptionId: string; resourceGroup?: string; type: string; parentId?: string; scope: string }
-  | { kind: "resource"; subscriptionId: string; resourceGroup: string; type: string; id: string; name: string }
+  | {
+      kind: "collection";
+      subscriptionId: string;
+      resourceGroup?: string;
+      type: string;
+      parentId?: string;
+      scope: string;
+    }
+  | {
+      kind: "resource";
+      subscriptionId: string;
+      resourceGroup: string;
+      type: string;
+      id: string;
+      name: string;
+    }
   /** The same shape as a collection, addressed with POST: an action on the parent resource. */
   | { kind: "providerOperations"; namespace: string };
 
@@ -32,7 +46,10 @@ const decode = (s: string): string => {
 };
 
 export function parseArmPath(pathname: string): ArmPath | undefined {
-  const segs = pathname.split("/").filter((s) => s !== "").map(decode);
+  const segs = pathname
+    .split("/")
+    .filter((s) => s !== "")
+    .map(decode);
   const lower = segs.map((s) => s.toLowerCase());
   if (lower[0] === "providers" && segs.length === 3 && lower[2] === "operations") {
     return { kind: "providerOperations", namespace: segs[1]! };
@@ -50,12 +67,20 @@ export function parseArmPath(pathname: string): ArmPath | undefined {
     if (segs.length === 4) return { kind: "resourceGroup", subscriptionId, resourceGroup, id };
     i = 4;
   }
-  if (lower[i] === "resources" && segs.length === i + 1) return { kind: "resources", subscriptionId, resourceGroup };
+  if (lower[i] === "resources" && segs.length === i + 1)
+    return { kind: "resources", subscriptionId, resourceGroup };
   if (lower[i] !== "providers" || segs.length < i + 3) return undefined;
   const namespace = segs[i + 1]!;
   const rest = segs.slice(i + 2);
   if (!resourceGroup && rest[0]?.toLowerCase() === "locations" && rest.length >= 3) {
-    return { kind: "location", subscriptionId, namespace, location: rest[1]!, operation: rest[2]!, rest: rest.slice(3) };
+    return {
+      kind: "location",
+      subscriptionId,
+      namespace,
+      location: rest[1]!,
+      operation: rest[2]!,
+      rest: rest.slice(3),
+    };
   }
   const base = `/subscriptions/${subscriptionId}${resourceGroup ? `/resourceGroups/${resourceGroup}` : ""}/providers/${namespace}`;
   const types = [namespace];
@@ -65,10 +90,24 @@ export function parseArmPath(pathname: string): ArmPath | undefined {
     const name = rest[k + 1];
     if (name === undefined) {
       const parentId = k === 0 ? undefined : id;
-      return { kind: "collection", subscriptionId, resourceGroup, type: types.join("/"), parentId, scope: parentId ?? base.replace(/\/providers\/[^/]+$/, "") };
+      return {
+        kind: "collection",
+        subscriptionId,
+        resourceGroup,
+        type: types.join("/"),
+        parentId,
+        scope: parentId ?? base.replace(/\/providers\/[^/]+$/, ""),
+      };
     }
     id += `/${rest[k]}/${name}`;
   }
   if (!resourceGroup) return undefined;
-  return { kind: "resource", subscriptionId, resourceGroup, type: types.join("/"), id, name: rest[rest.length - 1]! };
+  return {
+    kind: "resource",
+    subscriptionId,
+    resourceGroup,
+    type: types.join("/"),
+    id,
+    name: rest[rest.length - 1]!,
+  };
 }

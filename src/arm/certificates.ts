@@ -11,7 +11,10 @@ export interface Certificate {
   certPath: string;
 }
 
-export async function ensureCertificate(dir: string, extraHosts: readonly string[] = []): Promise<Certificate> {
+export async function ensureCertificate(
+  dir: string,
+  extraHosts: readonly string[] = [],
+): Promise<Certificate> {
   const certPath = join(dir, "vnetlab-cert.pem");
   const keyPath = join(dir, "vnetlab-key.pem");
   if (existsSync(certPath) && existsSync(keyPath)) {
@@ -29,7 +32,13 @@ export async function ensureCertificate(dir: string, extraHosts: readonly string
       { name: "basicConstraints", cA: true },
       { name: "keyUsage", digitalSignature: true, keyEncipherment: true, keyCertSign: true },
       { name: "extKeyUsage", serverAuth: true },
-      { name: "subjectAltName", altNames: [...dns.map((value) => ({ type: 2 as const, value })), ...ips.map((ip) => ({ type: 7 as const, ip }))] },
+      {
+        name: "subjectAltName",
+        altNames: [
+          ...dns.map((value) => ({ type: 2 as const, value })),
+          ...ips.map((ip) => ({ type: 7 as const, ip })),
+        ],
+      },
     ],
   });
   writeFileSync(keyPath, pems.private, { mode: 0o600 });

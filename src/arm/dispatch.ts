@@ -26,7 +26,9 @@ function page(ctx: ArmContext, req: ArmRequest, items: unknown[]): ArmReply {
   const top = Math.min(Number(req.query.$top ?? ctx.pageSize) || ctx.pageSize, ctx.pageSize);
   const value = items.slice(skip, skip + top);
   const more = skip + top < items.length;
-  const nextLink = more ? `${req.baseUrl}${pathname}?api-version=${encodeURIComponent(req.apiVersion)}&$skiptoken=${skip + top}` : undefined;
+  const nextLink = more
+    ? `${req.baseUrl}${pathname}?api-version=${encodeURIComponent(req.apiVersion)}&$skiptoken=${skip + top}`
+    : undefined;
   return { status: 200, body: nextLink ? { value, nextLink } : { value } };
 }
 
@@ -37,7 +39,10 @@ function conditions(req: ArmRequest): { ifMatch?: string; ifNoneMatch?: string }
 function bodyOf(req: ArmRequest): ArmResource {
   const b = req.body;
   if (b === undefined || b === null || typeof b !== "object" || Array.isArray(b)) {
-    throw new VnetlabError("InvalidRequestContent", "The request content was invalid and could not be deserialized: the body must be a JSON object.");
+    throw new VnetlabError(
+      "InvalidRequestContent",
+      "The request content was invalid and could not be deserialized: the body must be a JSON object.",
+    );
   }
   return b;
 }
@@ -59,15 +64,22 @@ export async function handle(ctx: ArmContext, req: ArmRequest): Promise<ArmReply
       return resourceVerb(ctx, req, p.id, RG_TYPE, "Microsoft.Resources", "global");
     case "resources": {
       const snap = await ctx.state.snapshot();
-      const scope = `/subscriptions/${p.subscriptionId}${p.resourceGroup ? `/resourceGroups/${p.resourceGroup}` : ""}/`.toLowerCase();
-      const items = snap.stored.filter((s) => idKey(s.id).startsWith(scope) && s.resource.type !== RG_TYPE).map((s) => s.resource);
+      const scope =
+        `/subscriptions/${p.subscriptionId}${p.resourceGroup ? `/resourceGroups/${p.resourceGroup}` : ""}/`.toLowerCase();
+      const items = snap.stored
+        .filter((s) => idKey(s.id).startsWith(scope) && s.resource.type !== RG_TYPE)
+        .map((s) => s.resource);
       return page(ctx, req, items);
     }
     case "location":
       return locationOperation(ctx, req, p);
     case "collection": {
       if (req.method === "POST" && p.parentId) return action(ctx, req, p.parentId, p.type);
-      if (req.method !== "GET") throw new VnetlabError("HttpMethodNotAllowed", `The requested method '${req.method}' is not allowed on a collection.`);
+      if (req.method !== "GET")
+        throw new VnetlabError(
+          "HttpMethodNotAllowed",
+          `The requested method '${req.method}' is not allowed on a collection.`,
+        );
       return page(ctx, req, await pipeline.list(p.type, p.scope, p.parentId));
     }
     case "resource":
@@ -84,12 +96,23 @@ function subscriptionBody(subscriptionId: string): object {
     displayName: `vnetlab ${subscriptionId}`,
     state: "Enabled",
     tenantId: "00000000-0000-0000-0000-000000000000",
-    subscriptionPolicies: { locationPlacementId: "Public_2014-09-01", quotaId: "PayAsYouGo_2014-09-01", spendingLimit: "Off" },
+    subscriptionPolicies: {
+      locationPlacementId: "Public_2014-09-01",
+      quotaId: "PayAsYouGo_2014-09-01",
+      spendingLimit: "Off",
+    },
     authorizationSource: "RoleBased",
   };
 }
 
-async function resourceVerb(ctx: ArmContext, req: ArmRequest, id: string, type: string, namespace: string, fixedLocation: string | undefined): Promise<ArmReply> {
+async function resourceVerb(
+  ctx: ArmContext,
+  req: ArmRequest,
+  id: string,
+  type: string,
+  namespace: string,
+  fixedLocation: string | undefined,
+): Promise<ArmReply> {
   const { pipeline } = ctx;
   const def = pipeline.def(type);
   const asyncHeaders = (location: string | undefined): Record<string, string> => {
@@ -98,7 +121,14 @@ async function resourceVerb(ctx: ArmContext, req: ArmRequest, id: string, type: 
     const loc = fixedLocation ?? location ?? "global";
     const sub = id.split("/")[2]!;
     return {
-      "Azure-AsyncOperation": ctx.operations.asyncOperationUrl(req.baseUrl, sub, namespace, loc, op, req.apiVersion),
+      "Azure-AsyncOperation": ctx.operations.asyncOperationUrl(
+        req.baseUrl,
+        sub,
+        namespace,
+        loc,
+        op,
+        req.apiVersion,
+      ),
       "Retry-After": "0",
     };
   };
@@ -106,13 +136,21 @@ async function resourceVerb(ctx: ArmContext, req: ArmRequest, id: string, type: 
     case "GET":
     case "HEAD": {
       const r = await pipeline.get(id, type);
-      return { status: req.method === "HEAD" ? 204 : 200, body: req.method === "HEAD" ? undefined : r, headers: r.etag ? { ETag: r.etag } : {} };
+      return {
+        status: req.method === "HEAD" ? 204 : 200,
+        body: req.method === "HEAD" ? undefined : r,
+        headers: r.etag ? { ETag: r.etag } : {},
+      };
     }
     case "PUT": {
       const out = await pipeline.put(id, type, bodyOf(req), conditions(req), req.apiVersion);
       const snap = await ctx.state.snapshot();
       const body = pipeline.present(out.resource, def, snap);
-      return { status: out.created ? 201 : 200, body, headers: { ...(body.etag ? { ETag: body.etag } : {}), ...asyncHeaders(body.location) } };
+      return {
+        status: out.created ? 201 : 200,
+        body,
+        headers: { ...(body.etag ? { ETag: body.etag } : {}), ...asyncHeaders(body.location) },
+      };
     }
     case "PATCH": {
       const b = bodyOf(req) as { tags?: Record<string, string> };
@@ -135,17 +173,31 @@ async function resourceVerb(ctx: ArmContext, req: ArmRequest, id: string, type: 
   }
 }
 
-async function action(ctx: ArmContext, req: ArmRequest, resourceId: string, actionType: string): Promise<ArmReply> {
+async function action(
+  ctx: ArmContext,
+  req: ArmRequest,
+  resourceId: string,
+  actionType: string,
+): Promise<ArmReply> {
   const parts = actionType.split("/");
   const name = parts.pop()!;
   const type = parts.join("/");
   const def = ctx.pipeline.def(type);
   const handler = def.actions?.[name.toLowerCase()];
-  if (!handler) throw new VnetlabError("InvalidResourceType", `The resource type '${actionType}' does not support the action '${name}'.`);
+  if (!handler)
+    throw new VnetlabError(
+      "InvalidResourceType",
+      `The resource type '${actionType}' does not support the action '${name}'.`,
+    );
   const resource = await ctx.pipeline.get(resourceId, type);
   const snap = await ctx.state.snapshot();
   const sub = resourceId.split("/")[2]!;
-  const out = handler(resource, req.body, { estate: snap.estate(), apiVersion: req.apiVersion, subscriptionId: sub, baseUrl: req.baseUrl });
+  const out = handler(resource, req.body, {
+    estate: snap.estate(),
+    apiVersion: req.apiVersion,
+    subscriptionId: sub,
+    baseUrl: req.baseUrl,
+  });
   if (out.status === 200) return { status: 200, body: out.body };
   const op = ctx.operations.start({ status: "Succeeded", result: out.body });
   const ns = type.split("/")[0]!;
@@ -160,7 +212,11 @@ async function action(ctx: ArmContext, req: ArmRequest, resourceId: string, acti
   };
 }
 
-async function locationOperation(ctx: ArmContext, req: ArmRequest, p: Extract<ArmPath, { kind: "location" }>): Promise<ArmReply> {
+async function locationOperation(
+  ctx: ArmContext,
+  req: ArmRequest,
+  p: Extract<ArmPath, { kind: "location" }>,
+): Promise<ArmReply> {
   const op = p.operation.toLowerCase();
   if (op === "operations" && p.rest[0]) {
     const o = ctx.operations.get(p.rest[0]);
@@ -171,7 +227,11 @@ async function locationOperation(ctx: ArmContext, req: ArmRequest, p: Extract<Ar
     return o.result === undefined ? { status: 204 } : { status: 200, body: o.result };
   }
   const handler = ctx.pipeline.types.locationOperation(p.namespace, p.operation);
-  if (!handler) throw new VnetlabError("InvalidResourceType", `The resource type 'locations/${p.operation}' could not be found in the namespace '${p.namespace}'.`);
+  if (!handler)
+    throw new VnetlabError(
+      "InvalidResourceType",
+      `The resource type 'locations/${p.operation}' could not be found in the namespace '${p.namespace}'.`,
+    );
   const snap = await ctx.state.snapshot();
   const out = handler({
     method: req.method,
@@ -183,7 +243,12 @@ async function locationOperation(ctx: ArmContext, req: ArmRequest, p: Extract<Ar
     body: req.body,
     estate: snap.estate(),
   });
-  if (out.status === 200 && out.body && typeof out.body === "object" && Array.isArray((out.body as { value?: unknown }).value)) {
+  if (
+    out.status === 200 &&
+    out.body &&
+    typeof out.body === "object" &&
+    Array.isArray((out.body as { value?: unknown }).value)
+  ) {
     return page(ctx, req, (out.body as { value: unknown[] }).value);
   }
   return out;

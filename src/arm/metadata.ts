@@ -24,7 +24,12 @@ export function metadataEndpoints(baseUrl: string, query: Record<string, string>
       name: "vnetlab",
       portal: "https://portal.azure.com",
       resourceManager: `${baseUrl}/`,
-      authentication: { loginEndpoint: "https://login.microsoftonline.com/", audiences, tenant: "common", identityProvider: "AAD" },
+      authentication: {
+        loginEndpoint: "https://login.microsoftonline.com/",
+        audiences,
+        tenant: "common",
+        identityProvider: "AAD",
+      },
       graph: "https://graph.windows.net/",
       graphAudience: "https://graph.windows.net/",
       microsoftGraphResourceId: "https://graph.microsoft.com/",
@@ -32,7 +37,8 @@ export function metadataEndpoints(baseUrl: string, query: Record<string, string>
       batch: "https://batch.core.windows.net/",
       gallery: `${baseUrl}/`,
       sqlManagement: "https://management.core.windows.net:8443/",
-      vmImageAliasDoc: "https://raw.githubusercontent.com/Azure/azure-rest-api-specs/main/arm-compute/quickstart-templates/aliases.json",
+      vmImageAliasDoc:
+        "https://raw.githubusercontent.com/Azure/azure-rest-api-specs/main/arm-compute/quickstart-templates/aliases.json",
       suffixes,
     },
   ];

@@ -29,11 +29,25 @@ export class Operations {
     return op;
   }
 
-  asyncOperationUrl(baseUrl: string, subscriptionId: string, namespace: string, location: string, id: string, apiVersion: string): string {
+  asyncOperationUrl(
+    baseUrl: string,
+    subscriptionId: string,
+    namespace: string,
+    location: string,
+    id: string,
+    apiVersion: string,
+  ): string {
     return `${baseUrl}/subscriptions/${subscriptionId}/providers/${namespace}/locations/${location}/operations/${id}?api-version=${apiVersion}`;
   }
 
-  resultUrl(baseUrl: string, subscriptionId: string, namespace: string, location: string, id: string, apiVersion: string): string {
+  resultUrl(
+    baseUrl: string,
+    subscriptionId: string,
+    namespace: string,
+    location: string,
+    id: string,
+    apiVersion: string,
+  ): string {
     return `${baseUrl}/subscriptions/${subscriptionId}/providers/${namespace}/locations/${location}/operationResults/${id}?api-version=${apiVersion}`;
   }
 }

@@ -50,7 +50,8 @@ export class TypeRegistry {
   inlineChildrenOf(type: string): ResourceTypeDef[] {
     const prefix = `${type.toLowerCase()}/`;
     return [...this.defs.values()].filter(
-      (d) => d.inline && d.type.toLowerCase().startsWith(prefix) && !d.type.slice(prefix.length).includes("/"),
+      (d) =>
+        d.inline && d.type.toLowerCase().startsWith(prefix) && !d.type.slice(prefix.length).includes("/"),
     );
   }
 

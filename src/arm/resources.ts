@@ -35,17 +35,25 @@ function notFound(type: string, name: string, resourceGroup: string): VnetlabErr
 function checkConditions(existing: ArmResource | undefined, c: Conditions): void {
   // RFC 7232 as ARM applies it: If-Match needs the current ETag (or * for any), If-None-Match: * needs absence.
   if (c.ifMatch !== undefined && (!existing || (c.ifMatch !== "*" && c.ifMatch !== existing.etag))) {
-    throw new VnetlabError("PreconditionFailed", "The condition specified using HTTP conditional header(s) is not met.");
+    throw new VnetlabError(
+      "PreconditionFailed",
+      "The condition specified using HTTP conditional header(s) is not met.",
+    );
   }
   if (c.ifNoneMatch !== undefined && existing && (c.ifNoneMatch === "*" || c.ifNoneMatch === existing.etag)) {
-    throw new VnetlabError("PreconditionFailed", "The condition specified using HTTP conditional header(s) is not met.");
+    throw new VnetlabError(
+      "PreconditionFailed",
+      "The condition specified using HTTP conditional header(s) is not met.",
+    );
   }
 }
 
 /** The child with this name in a parent's inline list. */
 export function inlineChild(parent: ArmResource, property: string, name: string): ArmResource | undefined {
   const list = (parent.properties as Record<string, unknown> | undefined)?.[property];
-  return Array.isArray(list) ? (list as ArmResource[]).find((c) => c.name.toLowerCase() === name.toLowerCase()) : undefined;
+  return Array.isArray(list)
+    ? (list as ArmResource[]).find((c) => c.name.toLowerCase() === name.toLowerCase())
+    : undefined;
 }
 
 export class ResourcePipeline {
@@ -58,7 +66,10 @@ export class ResourcePipeline {
     const d = this.types.get(type);
     if (!d) {
       const [ns] = type.split("/");
-      throw new VnetlabError("InvalidResourceType", `The resource type '${type.split("/").slice(1).join("/")}' could not be found in the namespace '${ns}'.`);
+      throw new VnetlabError(
+        "InvalidResourceType",
+        `The resource type '${type.split("/").slice(1).join("/")}' could not be found in the namespace '${ns}'.`,
+      );
     }
     return d;
   }
@@ -90,13 +101,20 @@ export class ResourcePipeline {
     const snap = await this.state.snapshot();
     if (def.inline && parent) {
       const p = snap.stored.find((s) => sameId(s.id, parent))?.resource;
-      if (!p) throw new VnetlabError("ParentResourceNotFound", `Can not perform requested operation on nested resource. Parent resource '${parent.split("/").pop()}' not found.`);
-      const list = ((p.properties as Record<string, unknown> | undefined)?.[def.inline.property] ?? []) as ArmResource[];
+      if (!p)
+        throw new VnetlabError(
+          "ParentResourceNotFound",
+          `Can not perform requested operation on nested resource. Parent resource '${parent.split("/").pop()}' not found.`,
+        );
+      const list = ((p.properties as Record<string, unknown> | undefined)?.[def.inline.property] ??
+        []) as ArmResource[];
       return list.map((c) => this.present(c, def, snap));
     }
     const prefix = `${idKey(scope)}/`;
     return snap.stored
-      .filter((s) => s.resource.type.toLowerCase() === def.type.toLowerCase() && idKey(s.id).startsWith(prefix))
+      .filter(
+        (s) => s.resource.type.toLowerCase() === def.type.toLowerCase() && idKey(s.id).startsWith(prefix),
+      )
       .map((s) => this.present(s.resource, def, snap));
   }
 
@@ -108,7 +126,12 @@ export class ResourcePipeline {
       const existing = snap.stored.find((s) => sameId(s.id, id));
       checkConditions(existing?.resource, c);
       await this.checkParents(snap, id, def);
-      const candidate: ArmResource = { ...body, id: existing?.id ?? id, name: id.split("/").pop()!, type: def.type };
+      const candidate: ArmResource = {
+        ...body,
+        id: existing?.id ?? id,
+        name: id.split("/").pop()!,
+        type: def.type,
+      };
       const resource = this.prepare(def, candidate, snap, existing?.resource, apiVersion, newEtag());
       return {
         changes: [{ kind: "put", resource, etag: resource.etag! }],
@@ -120,11 +143,21 @@ export class ResourcePipeline {
     });
   }
 
-  private putInline(snap: Snapshot, id: string, def: ResourceTypeDef, body: ArmResource, c: Conditions, apiVersion: string): Planned {
+  private putInline(
+    snap: Snapshot,
+    id: string,
+    def: ResourceTypeDef,
+    body: ArmResource,
+    c: Conditions,
+    apiVersion: string,
+  ): Planned {
     const pid = parentId(id)!;
     const stored = snap.stored.find((s) => sameId(s.id, pid));
     if (!stored) {
-      throw new VnetlabError("ParentResourceNotFound", `Can not perform requested operation on nested resource. Parent resource '${pid.split("/").pop()}' not found.`);
+      throw new VnetlabError(
+        "ParentResourceNotFound",
+        `Can not perform requested operation on nested resource. Parent resource '${pid.split("/").pop()}' not found.`,
+      );
     }
     const parentDef = this.def(stored.resource.type);
     const name = id.split("/").pop()!;
@@ -132,8 +165,15 @@ export class ResourcePipeline {
     checkConditions(existing, c);
     const parent = structuredClone(stored.resource);
     const props = (parent.properties ??= {}) as Record<string, unknown>;
-    const list = ((props[def.inline!.property] as ArmResource[] | undefined) ?? []).filter((x) => x.name.toLowerCase() !== name.toLowerCase());
-    const child: ArmResource = { ...body, id: existing?.id ?? id, name: existing?.name ?? name, type: def.type };
+    const list = ((props[def.inline!.property] as ArmResource[] | undefined) ?? []).filter(
+      (x) => x.name.toLowerCase() !== name.toLowerCase(),
+    );
+    const child: ArmResource = {
+      ...body,
+      id: existing?.id ?? id,
+      name: existing?.name ?? name,
+      type: def.type,
+    };
     const at = existing ? (props[def.inline!.property] as ArmResource[]).indexOf(existing) : list.length;
     list.splice(at, 0, child);
     props[def.inline!.property] = list;
@@ -148,7 +188,13 @@ export class ResourcePipeline {
   }
 
   /** PATCH: ARM's update of tags (and only tags) for most types. */
-  patchTags(id: string, type: string, tags: Record<string, string> | undefined, c: Conditions, apiVersion: string): Promise<WriteOutcome> {
+  patchTags(
+    id: string,
+    type: string,
+    tags: Record<string, string> | undefined,
+    c: Conditions,
+    apiVersion: string,
+  ): Promise<WriteOutcome> {
     const def = this.def(type);
     return this.write(async (snap) => {
       const stored = snap.stored.find((s) => sameId(s.id, id));
@@ -156,7 +202,13 @@ export class ResourcePipeline {
       checkConditions(stored.resource, c);
       const resource = { ...structuredClone(stored.resource), tags: tags ?? {}, etag: newEtag() };
       void apiVersion;
-      return { changes: [{ kind: "put", resource, etag: resource.etag }], preconditions: [{ id: stored.id, etag: stored.etag }], created: false, result: resource, def };
+      return {
+        changes: [{ kind: "put", resource, etag: resource.etag }],
+        preconditions: [{ id: stored.id, etag: stored.etag }],
+        created: false,
+        result: resource,
+        def,
+      };
     });
   }
 
@@ -166,7 +218,9 @@ export class ResourcePipeline {
     return this.state.exclusive(async () => {
       for (let attempt = 0; ; attempt++) {
         const snap = await this.state.snapshot();
-        const plan = def.inline ? this.planDeleteInline(snap, id, def, c, apiVersion) : this.planDelete(snap, id, def, c);
+        const plan = def.inline
+          ? this.planDeleteInline(snap, id, def, c, apiVersion)
+          : this.planDelete(snap, id, def, c);
         if (!plan) return undefined;
         try {
           const estateVersion = await this.state.store.apply(plan.changes, plan.preconditions);
@@ -185,11 +239,25 @@ export class ResourcePipeline {
     if (!stored) return undefined;
     def.checkDelete?.(stored.resource, snap.estate());
     const prefix = `${idKey(stored.id)}/`;
-    const changes: StoreChange[] = [stored, ...snap.stored.filter((s) => idKey(s.id).startsWith(prefix))].map((s) => ({ kind: "delete", id: s.id }));
-    return { changes, preconditions: [{ id: stored.id, etag: stored.etag }], created: false, result: stored.resource, def };
+    const changes: StoreChange[] = [stored, ...snap.stored.filter((s) => idKey(s.id).startsWith(prefix))].map(
+      (s) => ({ kind: "delete", id: s.id }),
+    );
+    return {
+      changes,
+      preconditions: [{ id: stored.id, etag: stored.etag }],
+      created: false,
+      result: stored.resource,
+      def,
+    };
   }
 
-  private planDeleteInline(snap: Snapshot, id: string, def: ResourceTypeDef, c: Conditions, apiVersion: string): Planned | undefined {
+  private planDeleteInline(
+    snap: Snapshot,
+    id: string,
+    def: ResourceTypeDef,
+    c: Conditions,
+    apiVersion: string,
+  ): Planned | undefined {
     const stored = snap.stored.find((s) => sameId(s.id, parentId(id)));
     if (!stored) return undefined;
     const name = id.split("/").pop()!;
@@ -199,9 +267,24 @@ export class ResourcePipeline {
     def.checkDelete?.(existing, snap.estate());
     const parent = structuredClone(stored.resource);
     const props = parent.properties as Record<string, unknown>;
-    props[def.inline!.property] = (props[def.inline!.property] as ArmResource[]).filter((x) => x.name.toLowerCase() !== name.toLowerCase());
-    const resource = this.prepare(this.def(parent.type), parent, snap, stored.resource, apiVersion, newEtag());
-    return { changes: [{ kind: "put", resource, etag: resource.etag! }], preconditions: [{ id: stored.id, etag: stored.etag }], created: false, result: existing, def };
+    props[def.inline!.property] = (props[def.inline!.property] as ArmResource[]).filter(
+      (x) => x.name.toLowerCase() !== name.toLowerCase(),
+    );
+    const resource = this.prepare(
+      this.def(parent.type),
+      parent,
+      snap,
+      stored.resource,
+      apiVersion,
+      newEtag(),
+    );
+    return {
+      changes: [{ kind: "put", resource, etag: resource.etag! }],
+      preconditions: [{ id: stored.id, etag: stored.etag }],
+      created: false,
+      result: existing,
+      def,
+    };
   }
 
   /** Runs a planned write, retrying when another process changed what the plan read. */
@@ -223,23 +306,60 @@ export class ResourcePipeline {
 
   private async checkParents(snap: Snapshot, id: string, def: ResourceTypeDef): Promise<void> {
     const rg = resourceGroupIdOf(id);
-    if (rg && !snap.stored.some((s) => sameId(s.id, rg)) && def.type.toLowerCase() !== "microsoft.resources/resourcegroups") {
-      throw new VnetlabError("ResourceGroupNotFound", `Resource group '${resourceGroupOf(id)}' could not be found.`);
+    if (
+      rg &&
+      !snap.stored.some((s) => sameId(s.id, rg)) &&
+      def.type.toLowerCase() !== "microsoft.resources/resourcegroups"
+    ) {
+      throw new VnetlabError(
+        "ResourceGroupNotFound",
+        `Resource group '${resourceGroupOf(id)}' could not be found.`,
+      );
     }
     const pid = parentId(id);
     if (pid && !snap.stored.some((s) => sameId(s.id, pid))) {
-      throw new VnetlabError("ParentResourceNotFound", `Can not perform requested operation on nested resource. Parent resource '${pid.split("/").pop()}' not found.`);
+      throw new VnetlabError(
+        "ParentResourceNotFound",
+        `Can not perform requested operation on nested resource. Parent resource '${pid.split("/").pop()}' not found.`,
+      );
     }
   }
 
+  /**
+   * Shapes an imported resource (`serve --estate`) as if it had been PUT: defaults, read-only properties and
+   * inline children's ids. The caller has already checked the whole estate, so no per-resource validation.
+   */
+  prepareImported(
+    resource: ArmResource,
+    estate: ReturnType<Snapshot["estate"]>,
+    apiVersion: string,
+  ): ArmResource {
+    const def = this.types.get(resource.type);
+    if (!def || def.inline) return resource;
+    const snap: Snapshot = { version: 0, stored: [], estate: () => estate };
+    return this.prepare(def, resource, snap, undefined, apiVersion, newEtag(), false);
+  }
+
   /** Prepares a resource and its inline children, then validates it against the would-be estate. */
-  private prepare(def: ResourceTypeDef, candidate: ArmResource, snap: Snapshot, existing: ArmResource | undefined, apiVersion: string, etag: string): ArmResource {
+  private prepare(
+    def: ResourceTypeDef,
+    candidate: ArmResource,
+    snap: Snapshot,
+    existing: ArmResource | undefined,
+    apiVersion: string,
+    etag: string,
+    validate = true,
+  ): ArmResource {
     let after: ReturnType<Snapshot["estate"]> | undefined;
     let resource: ArmResource = candidate;
     const ctx: WriteContext = {
       existing,
       before: () => snap.estate(),
-      after: () => (after ??= this.state.compile([...snap.stored.filter((s) => !sameId(s.id, resource.id)).map((s) => s.resource), resource])),
+      after: () =>
+        (after ??= this.state.compile([
+          ...snap.stored.filter((s) => !sameId(s.id, resource.id)).map((s) => s.resource),
+          resource,
+        ])),
       regions: this.state.regions,
       serviceTags: this.state.serviceTags,
       apiVersion,
@@ -252,18 +372,27 @@ export class ResourcePipeline {
       const props = (resource.properties ?? {}) as Record<string, unknown>;
       const list = props[childDef.inline!.property];
       if (!Array.isArray(list)) continue;
-      const before = (existing?.properties as Record<string, unknown> | undefined)?.[childDef.inline!.property] as ArmResource[] | undefined;
+      const before = (existing?.properties as Record<string, unknown> | undefined)?.[
+        childDef.inline!.property
+      ] as ArmResource[] | undefined;
       props[childDef.inline!.property] = (list as ArmResource[]).map((child) => {
-        const full: ArmResource = { ...child, id: `${resource.id}/${childDef.type.split("/").pop()}/${child.name}`, type: childDef.type };
+        const full: ArmResource = {
+          ...child,
+          id: `${resource.id}/${childDef.type.split("/").pop()}/${child.name}`,
+          type: childDef.type,
+        };
         const prior = before?.find((b) => b.name.toLowerCase() === child.name?.toLowerCase());
         const prepared = childDef.prepare(full, { ...ctx, existing: prior, parent: resource });
         prepared.etag = etag;
         return prepared;
       });
     }
+    if (!validate) return resource;
     def.validate?.(resource, ctx);
     for (const childDef of this.types.inlineChildrenOf(def.type)) {
-      for (const child of ((resource.properties as Record<string, unknown> | undefined)?.[childDef.inline!.property] ?? []) as ArmResource[]) {
+      for (const child of ((resource.properties as Record<string, unknown> | undefined)?.[
+        childDef.inline!.property
+      ] ?? []) as ArmResource[]) {
         childDef.validate?.(child, { ...ctx, parent: resource });
       }
     }

@@ -66,43 +66,87 @@ export function createArmServer(opts: ArmServerOptions): { app: FastifyInstance;
     try {
       done(null, JSON.parse(text));
     } catch (e) {
-      done(new VnetlabError("InvalidRequestContent", `The request content was invalid and could not be deserialized: '${(e as Error).message}'.`), undefined);
+      done(
+        new VnetlabError(
+          "InvalidRequestContent",
+          `The request content was invalid and could not be deserialized: '${(e as Error).message}'.`,
+        ),
+        undefined,
+      );
     }
   });
 
   app.addHook("onRequest", async (req, reply) => {
     const requestId = randomUUID();
     void reply.header("x-ms-request-id", requestId);
-    void reply.header("x-ms-correlation-request-id", (req.headers["x-ms-correlation-request-id"] as string | undefined) ?? requestId);
-    if (req.headers["x-ms-client-request-id"]) void reply.header("x-ms-client-request-id", req.headers["x-ms-client-request-id"] as string);
+    void reply.header(
+      "x-ms-correlation-request-id",
+      (req.headers["x-ms-correlation-request-id"] as string | undefined) ?? requestId,
+    );
+    if (req.headers["x-ms-client-request-id"])
+      void reply.header("x-ms-client-request-id", req.headers["x-ms-client-request-id"] as string);
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
     if (err instanceof VnetlabError) return sendError(reply, err);
     if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
-      return sendError(reply, new VnetlabError("RequestEntityTooLarge", "The request content size exceeds the maximum allowed size of 4 MB."));
+      return sendError(
+        reply,
+        new VnetlabError(
+          "RequestEntityTooLarge",
+          "The request content size exceeds the maximum allowed size of 4 MB.",
+        ),
+      );
     }
     if (err.statusCode && err.statusCode < 500) {
       return sendError(reply, new VnetlabError("InvalidRequestContent", err.message));
     }
     reply.log.error(err);
-    void reply.code(500).send({ error: { code: "InternalServerError", message: "vnetlab hit an internal error; the request changed nothing." } });
+    void reply
+      .code(500)
+      .send({
+        error: {
+          code: "InternalServerError",
+          message: "vnetlab hit an internal error; the request changed nothing.",
+        },
+      });
   });
 
-  app.get("/metadata/endpoints", async (req) => metadataEndpoints(baseUrlOf(req), req.query as Record<string, string>));
+  app.get("/metadata/endpoints", async (req) =>
+    metadataEndpoints(baseUrlOf(req), req.query as Record<string, string>),
+  );
 
   app.all("/*", async (req, reply) => {
     // ARM without a bearer token: 401, as Azure does. Any token is accepted by default.
     if (!/^Bearer\s+\S+/i.test(req.headers.authorization ?? "")) {
-      void reply.header("WWW-Authenticate", 'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token", error_description="The authentication failed because of missing \'Authorization\' header."');
-      throw new VnetlabError("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
+      void reply.header(
+        "WWW-Authenticate",
+        'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token", error_description="The authentication failed because of missing \'Authorization\' header."',
+      );
+      throw new VnetlabError(
+        "AuthenticationFailed",
+        "Authentication failed. The 'Authorization' header is missing.",
+      );
     }
     const url = new URL(req.url, "http://x");
     const path = parseArmPath(url.pathname);
-    if (!path) throw new VnetlabError("InvalidResourceType", `The request path '${url.pathname}' is not an Azure Resource Manager path.`);
+    if (!path)
+      throw new VnetlabError(
+        "InvalidResourceType",
+        `The request path '${url.pathname}' is not an Azure Resource Manager path.`,
+      );
     const query = Object.fromEntries(url.searchParams);
-    const namespace = "namespace" in path ? path.namespace : "type" in path ? path.type.split("/")[0]! : "Microsoft.Resources";
-    const apiVersion = checkApiVersion(namespace, "type" in path ? path.type : namespace, query["api-version"]);
+    const namespace =
+      "namespace" in path
+        ? path.namespace
+        : "type" in path
+          ? path.type.split("/")[0]!
+          : "Microsoft.Resources";
+    const apiVersion = checkApiVersion(
+      namespace,
+      "type" in path ? path.type : namespace,
+      query["api-version"],
+    );
     const out = await handle(ctx, {
       method: req.method,
       path,

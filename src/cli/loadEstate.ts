@@ -28,19 +28,26 @@ export interface EstateOptions {
   serviceTags?: string;
 }
 
-export function loadEstate(opts: EstateOptions): Estate {
-  if (opts.estate.length === 0)
-    throw new VnetlabError("InvalidEstate", "name at least one estate file with --estate");
-  const serviceTags = opts.serviceTags
-    ? ServiceTags.parse(readJsonFile(opts.serviceTags), opts.serviceTags)
-    : undefined;
+/** The resources of several estate files, each with the file it came from. */
+export function readEstateResources(files: readonly string[]): { resources: unknown[]; origins: string[] } {
   const resources: unknown[] = [];
   const origins: string[] = [];
-  for (const file of opts.estate) {
+  for (const file of files) {
     for (const r of estateResourcesOf(readJsonFile(file), file)) {
       resources.push(r);
       origins.push(file);
     }
   }
+  return { resources, origins };
+}
+
+export function loadEstate(opts: EstateOptions): Estate {
+  if (opts.estate.length === 0) {
+    throw new VnetlabError("InvalidEstate", "name at least one estate file with --estate (or --server URL)");
+  }
+  const serviceTags = opts.serviceTags
+    ? ServiceTags.parse(readJsonFile(opts.serviceTags), opts.serviceTags)
+    : undefined;
+  const { resources, origins } = readEstateResources(opts.estate);
   return compileEstate(resources, { serviceTags, origins });
 }

@@ -6,7 +6,28 @@ import { rulesCommand } from "./commands/rules.js";
 import { traceBatch, traceCommand } from "./commands/trace.js";
 import { verifyCommand } from "./commands/verify.js";
 import { EXIT, type Io, processIo } from "./io.js";
-import { loadEstate } from "./loadEstate.js";
+import { serve } from "./commands/serve.js";
+import { loadEstate as loadEstateFiles } from "./loadEstate.js";
+import { fetchServerEstate } from "./remoteEstate.js";
+import { compileEstate } from "../model/compileEstate.js";
+import { ServiceTags } from "../model/serviceTags.js";
+import { readJsonFile } from "./loadEstate.js";
+import type { Estate } from "../model/estate.js";
+
+/** The estate a command works on: files (--estate) or a running server (--server). */
+async function loadEstate(opts: {
+  estate: string[];
+  server?: string;
+  serviceTags?: string;
+}): Promise<Estate> {
+  if (!opts.server) return loadEstateFiles(opts);
+  if (opts.estate.length > 0)
+    throw new VnetlabError("InvalidEstate", "use either --estate or --server, not both");
+  const serviceTags = opts.serviceTags
+    ? ServiceTags.parse(readJsonFile(opts.serviceTags), opts.serviceTags)
+    : undefined;
+  return compileEstate(await fetchServerEstate(opts.server), { serviceTags, origins: [] });
+}
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -24,7 +45,8 @@ function targetOf(target: string | undefined, opts: { estate: string[] }): strin
 
 function estateOptions(cmd: Command): Command {
   return cmd
-    .requiredOption("--estate <file...>", "ARM JSON estate file(s); several files merge", collect, [])
+    .option("--estate <file...>", "ARM JSON estate file(s); several files merge", collect, [])
+    .option("--server <url>", "read the estate of a running `vnetlab serve` instead of files")
     .option("--service-tags <file>", "a ServiceTags_Public JSON file to use instead of the bundled tags");
 }
 
@@ -43,8 +65,8 @@ export function buildProgram(io: Io, done: (code: number | Promise<number>) => v
     .option("--batch <file>", 'JSON lines {"from","to"} in, one JSON result per line out ("-" for stdin)')
     .addOption(new Option("--protocol <protocol>", "protocol").choices(["Tcp", "Udp", "Icmp"]).default("Tcp"))
     .option("--json", "machine-readable output")
-    .action((opts) => {
-      const estate = loadEstate(opts);
+    .action(async (opts) => {
+      const estate = await loadEstate(opts);
       done(opts.batch ? traceBatch(estate, opts.batch, io, opts.protocol) : traceCommand(estate, opts, io));
     });
 
@@ -54,25 +76,63 @@ export function buildProgram(io: Io, done: (code: number | Promise<number>) => v
     )
     .argument("[nic-or-vm]", "NIC or VM name, ARM id, or private IP")
     .option("--json", "machine-readable output")
-    .action((target: string | undefined, opts) => {
+    .action(async (target: string | undefined, opts) => {
       const t = targetOf(target, opts);
-      done(routesCommand(loadEstate(opts), t, opts.json === true, io));
+      done(routesCommand(await loadEstate(opts), t, opts.json === true, io));
     });
 
   estateOptions(program.command("rules"))
     .description("the effective security rules of a NIC or VM, with service tags expanded")
     .argument("[nic-or-vm]", "NIC or VM name, ARM id, or private IP")
     .option("--json", "machine-readable output")
-    .action((target: string | undefined, opts) => {
+    .action(async (target: string | undefined, opts) => {
       const t = targetOf(target, opts);
-      done(rulesCommand(loadEstate(opts), t, opts.json === true, io));
+      done(rulesCommand(await loadEstate(opts), t, opts.json === true, io));
     });
 
   estateOptions(program.command("verify"))
     .description("check intents (from, to, expect: allow|deny) in one run; exit 1 when any fails")
     .requiredOption("--intents <file>", "JSON array of intents")
     .option("--json", "machine-readable output")
-    .action((opts) => done(verifyCommand(loadEstate(opts), opts.intents, opts.json === true, io)));
+    .action(async (opts) =>
+      done(verifyCommand(await loadEstate(opts), opts.intents, opts.json === true, io)),
+    );
+
+  program
+    .command("export")
+    .description('write a running server\'s estate as ARM JSON ({ "resources": [...] })')
+    .requiredOption("--server <url>", "the server's endpoint")
+    .action(async (opts) => {
+      const resources = await fetchServerEstate(opts.server);
+      io.out(JSON.stringify({ resources }, null, 2));
+      done(EXIT.ok);
+    });
+
+  program
+    .command("serve")
+    .description(
+      "serve the ARM-compatible API (HTTPS, SQLite) that the Azure SDKs, CLI and Terraform can drive",
+    )
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--port <port>", "port (0 picks a free one)", "8443")
+    .option("--data-dir <dir>", "where the SQLite database and the certificate live", ".vnetlab")
+    .option("--in-memory", "keep nothing: an in-memory store (tests)")
+    .option("--estate <file...>", "preload ARM JSON estate file(s)", collect, [])
+    .option("--cert <file>", "TLS certificate (PEM) instead of the generated one")
+    .option("--key <file>", "TLS private key (PEM) for --cert")
+    .option("--http", "plain HTTP (the Azure SDKs refuse bearer tokens over http)")
+    .action(async (opts) => {
+      const server = await serve(opts, io);
+      done(
+        new Promise<number>((resolve) => {
+          const stop = (): void => {
+            void server.close().then(() => resolve(EXIT.ok));
+          };
+          process.once("SIGINT", stop);
+          process.once("SIGTERM", stop);
+        }),
+      );
+    });
 
   return program;
 }

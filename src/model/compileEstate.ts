@@ -37,6 +37,12 @@ export function estateResourcesOf(content: unknown, file?: string): unknown[] {
 class CompiledEstate implements Estate {
   readonly resources: ArmResource[] = [];
   private readonly byId = new Map<string, ArmResource>();
+  /**
+   * The same resources under their ids exactly as written: callers pass the ids they read from the estate
+   * again and again, and a string keeps its hash, while `idKey` builds a new lower-cased string per call.
+   */
+  private readonly byExactId = new Map<string, ArmResource>();
+  private readonly tenantCache = new Map<string, string>();
   private readonly byType = new Map<string, ArmResource[]>();
   private readonly byNameIndex = new Map<string, ArmResource[]>();
   private readonly tenants = new Map<string, string>();
@@ -57,17 +63,24 @@ class CompiledEstate implements Estate {
   index(): void {
     for (const r of this.resources) {
       const t = r.type.toLowerCase();
-      this.byType.set(t, [...(this.byType.get(t) ?? []), r]);
+      const ofType = this.byType.get(t);
+      if (ofType) ofType.push(r);
+      else this.byType.set(t, [r]);
       const n = r.name.toLowerCase();
-      this.byNameIndex.set(n, [...(this.byNameIndex.get(n) ?? []), r]);
+      const named = this.byNameIndex.get(n);
+      if (named) named.push(r);
+      else this.byNameIndex.set(n, [r]);
       if (t === "microsoft.resources/subscriptions" && r.tenantId) {
         this.tenants.set(r.name.toLowerCase(), r.tenantId);
       }
+      // `resources` holds only the resource that won each key, so both maps give the same answer.
+      this.byExactId.set(r.id, r);
     }
   }
 
   get<P extends object = Record<string, unknown>>(id: string | undefined): ArmResource<P> | undefined {
-    return id === undefined ? undefined : (this.byId.get(idKey(id)) as ArmResource<P> | undefined);
+    if (id === undefined) return undefined;
+    return (this.byExactId.get(id) ?? this.byId.get(idKey(id))) as ArmResource<P> | undefined;
   }
 
   ofType<P extends object = Record<string, unknown>>(type: string): readonly ArmResource<P>[] {
@@ -82,10 +95,15 @@ class CompiledEstate implements Estate {
   }
 
   tenantOf(resourceId: string): string {
-    const own = this.get(resourceId)?.tenantId;
-    if (own) return own;
-    const sub = parseResourceId(resourceId)?.subscriptionId.toLowerCase();
-    return (sub && this.tenants.get(sub)) || DEFAULT_TENANT_ID;
+    // A pure function of the id on an immutable estate: remembered per id string.
+    let tenant = this.tenantCache.get(resourceId);
+    if (tenant === undefined) {
+      const own = this.get(resourceId)?.tenantId;
+      const sub = own ? undefined : parseResourceId(resourceId)?.subscriptionId.toLowerCase();
+      tenant = own || (sub && this.tenants.get(sub)) || DEFAULT_TENANT_ID;
+      this.tenantCache.set(resourceId, tenant);
+    }
+    return tenant;
   }
 }
 

@@ -135,8 +135,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
 
     async apply(changes: readonly StoreChange[], preconditions: readonly StorePrecondition[] = []) {
       // Checked (and serialised) before the transaction so that the write lock is held for as short as can be.
-      const checked = checkChanges(changes);
-      return run(() => applyTx.immediate(checked, preconditions));
+      return run(() => applyTx.immediate(checkChanges(changes), preconditions));
     },
 
     async version() {

@@ -10,11 +10,15 @@ import {
   type SubnetProperties,
 } from "../../../model/resources/network.js";
 
-export function subnetBackReferences(estate: Estate, subnetId: string): { ipConfigurations: SubResource[]; privateEndpoints: SubResource[] } {
+export function subnetBackReferences(
+  estate: Estate,
+  subnetId: string,
+): { ipConfigurations: SubResource[]; privateEndpoints: SubResource[] } {
   const ipConfigurations: SubResource[] = [];
   for (const nic of estate.ofType<NetworkInterfaceProperties>(N.networkInterface)) {
     for (const c of nic.properties?.ipConfigurations ?? []) {
-      if (sameId(c.properties?.subnet?.id, subnetId)) ipConfigurations.push({ id: c.id ?? `${nic.id}/ipConfigurations/${c.name}` });
+      if (sameId(c.properties?.subnet?.id, subnetId))
+        ipConfigurations.push({ id: c.id ?? `${nic.id}/ipConfigurations/${c.name}` });
     }
   }
   const privateEndpoints = estate
@@ -25,7 +29,11 @@ export function subnetBackReferences(estate: Estate, subnetId: string): { ipConf
 }
 
 /** Subnets whose `property` (networkSecurityGroup, routeTable, natGateway) points at `id`. */
-export function subnetsReferencing(estate: Estate, property: "networkSecurityGroup" | "routeTable" | "natGateway", id: string): SubResource[] {
+export function subnetsReferencing(
+  estate: Estate,
+  property: "networkSecurityGroup" | "routeTable" | "natGateway",
+  id: string,
+): SubResource[] {
   return estate
     .ofType<SubnetProperties>(N.subnet)
     .filter((s) => sameId(s.properties?.[property]?.id, id))

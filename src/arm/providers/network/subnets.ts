@@ -17,7 +17,11 @@ export const subnets: ResourceTypeDef = {
     checkName(r);
     const p = propsOf(r) as SubnetProperties & Record<string, unknown>;
     if (p.addressPrefix === undefined && !p.addressPrefixes?.length) {
-      throw new VnetlabError("InvalidRequestFormat", `Subnet ${r.name} must have addressPrefix or addressPrefixes.`, { target: r.id });
+      throw new VnetlabError(
+        "InvalidRequestFormat",
+        `Subnet ${r.name} must have addressPrefix or addressPrefixes.`,
+        { target: r.id },
+      );
     }
     const vnetRegion = ctx.parent?.location ?? "";
     p.serviceEndpoints = (p.serviceEndpoints ?? []).map((se: ServiceEndpointFormat) => {
@@ -31,7 +35,9 @@ export const subnets: ResourceTypeDef = {
         );
       }
       // [S25a] ARM fills `locations` when the request omits it.
-      const locations = se.locations?.length ? se.locations : defaultEndpointLocations(known.name, vnetRegion, ctx.regions);
+      const locations = se.locations?.length
+        ? se.locations
+        : defaultEndpointLocations(known.name, vnetRegion, ctx.regions);
       return { service: known.name, locations, provisioningState: "Succeeded" };
     });
     p.privateEndpointNetworkPolicies ??= "Disabled";
@@ -40,7 +46,9 @@ export const subnets: ResourceTypeDef = {
     return succeeded(r);
   },
   validate(r) {
-    const services = (propsOf(r).serviceEndpoints as ServiceEndpointFormat[]).map((s) => s.service.toLowerCase());
+    const services = (propsOf(r).serviceEndpoints as ServiceEndpointFormat[]).map((s) =>
+      s.service.toLowerCase(),
+    );
     // [S11][S8] §1.2 R1
     if (services.includes("microsoft.storage") && services.includes("microsoft.storage.global")) {
       throw new VnetlabError(
@@ -71,9 +79,15 @@ export const subnets: ResourceTypeDef = {
 };
 
 /** The subnets of a VNet that a new version drops, each still in use, for ARM's refusal of the VNet PUT. */
-export function droppedSubnetsInUse(before: ArmResource | undefined, after: ArmResource, estate: Parameters<typeof subnetBackReferences>[0]): SubResource[] {
+export function droppedSubnetsInUse(
+  before: ArmResource | undefined,
+  after: ArmResource,
+  estate: Parameters<typeof subnetBackReferences>[0],
+): SubResource[] {
   const kept = ((propsOf(after).subnets ?? []) as ArmResource[]).map((s) => s.id);
-  const old = ((before?.properties as { subnets?: ArmResource[] } | undefined)?.subnets ?? []).filter((s) => !kept.some((k) => sameId(k, s.id)));
+  const old = ((before?.properties as { subnets?: ArmResource[] } | undefined)?.subnets ?? []).filter(
+    (s) => !kept.some((k) => sameId(k, s.id)),
+  );
   return old.filter((s) => {
     const u = subnetBackReferences(estate, s.id);
     return u.ipConfigurations.length + u.privateEndpoints.length > 0;

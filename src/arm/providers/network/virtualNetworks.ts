@@ -66,7 +66,9 @@ export const virtualNetworks: ResourceTypeDef = {
     }
     const seen: { name: string; prefix: Prefix }[] = [];
     for (const s of (p.subnets ?? []) as ArmResource<SubnetProperties>[]) {
-      const texts = s.properties?.addressPrefixes ?? (s.properties?.addressPrefix !== undefined ? [s.properties.addressPrefix] : []);
+      const texts =
+        s.properties?.addressPrefixes ??
+        (s.properties?.addressPrefix !== undefined ? [s.properties.addressPrefix] : []);
       for (const t of texts) {
         const prefix = armPrefix(t, s.id);
         if (!space.some((a) => containsPrefix(a, prefix))) {

@@ -153,8 +153,7 @@ async function resourceVerb(
       };
     }
     case "PATCH": {
-      const b = bodyOf(req) as { tags?: Record<string, string> };
-      const out = await pipeline.patchTags(id, type, b.tags, conditions(req), req.apiVersion);
+      const out = await pipeline.patch(id, type, bodyOf(req), conditions(req), req.apiVersion);
       const snap = await ctx.state.snapshot();
       const body = pipeline.present(out.resource, def, snap);
       return { status: 200, body, headers: body.etag ? { ETag: body.etag } : {} };
@@ -198,7 +197,10 @@ async function action(
     subscriptionId: sub,
     baseUrl: req.baseUrl,
   });
-  if (out.status === 200) return { status: 200, body: out.body };
+  if (out.status === 200) {
+    if (out.write) await ctx.pipeline.replace(out.write, resource.etag);
+    return { status: 200, body: out.body };
+  }
   const op = ctx.operations.start({ status: "Succeeded", result: out.body });
   const ns = type.split("/")[0]!;
   const loc = resource.location ?? "global";

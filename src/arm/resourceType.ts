@@ -31,8 +31,12 @@ export interface ActionContext {
   baseUrl: string;
 }
 
-/** What an action answers: a body now, or a long-running operation whose result is the body. */
-export type ActionResult = { status: 200; body: unknown } | { status: 202; body: unknown; asyncResult: true };
+/**
+ * What an action answers: a body now, or a long-running operation whose result is the body. `write` is a new
+ * version of the resource the action changed (storage `regenerateKey`), stored if it is still the version read.
+ */
+export type ActionResult =
+  { status: 200; body: unknown; write?: ArmResource } | { status: 202; body: unknown; asyncResult: true };
 
 export type ActionHandler = (resource: ArmResource, body: unknown, ctx: ActionContext) => ActionResult;
 
@@ -47,6 +51,12 @@ export interface ResourceTypeDef {
   asyncWrites?: boolean;
   /** Fills defaults and read-only properties; checks the body's own shape. Must be idempotent. */
   prepare(resource: ArmResource, ctx: WriteContext): ArmResource;
+  /**
+   * PATCH: the resource an update asks for, merged from the existing one and the body (Storage, SQL, Key Vault
+   * and Cosmos DB update properties, not only tags). The result is prepared and validated like a PUT. Without
+   * it, PATCH updates tags only.
+   */
+  patch?(existing: ArmResource, body: ArmResource): ArmResource;
   /** Checks against the whole estate after the write. */
   validate?(resource: ArmResource, ctx: WriteContext): void;
   /** Refuses a delete (e.g. a subnet still in use); the estate is the current one. */

@@ -187,6 +187,52 @@ export class ResourcePipeline {
     };
   }
 
+  /** PATCH: the type's own merge of the body (then prepared and validated like a PUT), else tags only. */
+  patch(
+    id: string,
+    type: string,
+    body: ArmResource,
+    c: Conditions,
+    apiVersion: string,
+  ): Promise<WriteOutcome> {
+    const def = this.def(type);
+    const merge = def.patch;
+    if (!merge || def.inline) return this.patchTags(id, type, body.tags, c, apiVersion);
+    return this.write(async (snap) => {
+      const stored = snap.stored.find((s) => sameId(s.id, id));
+      if (!stored) throw notFound(type, id.split("/").pop()!, resourceGroupOf(id));
+      checkConditions(stored.resource, c);
+      const merged = merge(structuredClone(stored.resource), body);
+      const candidate: ArmResource = { ...merged, id: stored.id, name: stored.resource.name, type: def.type };
+      const resource = this.prepare(def, candidate, snap, stored.resource, apiVersion, newEtag());
+      return {
+        changes: [{ kind: "put", resource, etag: resource.etag! }],
+        preconditions: [{ id: stored.id, etag: stored.etag }],
+        created: false,
+        result: resource,
+        def,
+      };
+    });
+  }
+
+  /** Stores the new version of a resource that an action computed, if the stored one is still the version it read. */
+  replace(resource: ArmResource, readEtag: string | undefined): Promise<WriteOutcome> {
+    const def = this.def(resource.type);
+    return this.write(async (snap) => {
+      const stored = snap.stored.find((s) => sameId(s.id, resource.id));
+      if (!stored) throw notFound(resource.type, resource.name, resourceGroupOf(resource.id));
+      checkConditions(stored.resource, { ifMatch: readEtag ?? "*" });
+      const next: ArmResource = { ...structuredClone(resource), id: stored.id, etag: newEtag() };
+      return {
+        changes: [{ kind: "put", resource: next, etag: next.etag! }],
+        preconditions: [{ id: stored.id, etag: stored.etag }],
+        created: false,
+        result: next,
+        def,
+      };
+    });
+  }
+
   /** PATCH: ARM's update of tags (and only tags) for most types. */
   patchTags(
     id: string,

@@ -43,10 +43,17 @@ interface LinkedZone {
 
 interface DnsIndex {
   hosts: Map<string, PublicName>;
-  /** The PaaS resource behind a public address. */
+  /** The PaaS resource behind a public address: IPv4 by number, IPv6 by text. */
   publicAddresses: Map<string, PublicName>;
+  publicAddresses4: Map<number, PublicName>;
   zonesByVnet: Map<string, LinkedZone[]>;
+  /** `zonesByVnet` by the VNet id strings callers pass. */
+  zonesByVnetId: Map<string, readonly LinkedZone[]>;
+  /** Answers per set of linked zones (one per VNet; none for sources outside Azure), by host as given. */
+  answers: WeakMap<readonly LinkedZone[], Map<string, DnsAnswer | null>>;
 }
+
+const NO_ZONES: readonly LinkedZone[] = [];
 
 const cache = new WeakMap<Estate, DnsIndex>();
 
@@ -55,6 +62,7 @@ function dnsIndex(estate: Estate): DnsIndex {
   if (idx) return idx;
   const hosts = new Map<string, PublicName>();
   const publicAddresses = new Map<string, PublicName>();
+  const publicAddresses4 = new Map<number, PublicName>();
   for (const r of estate.resources) {
     if (!paasServiceByType(r.type)) continue;
     for (const h of publicHostsOf(r)) {
@@ -69,7 +77,10 @@ function dnsIndex(estate: Estate): DnsIndex {
         address,
       };
       hosts.set(h.host.toLowerCase(), entry);
-      if (address && !publicAddresses.has(formatIp(address))) publicAddresses.set(formatIp(address), entry);
+      if (address && !publicAddresses.has(formatIp(address))) {
+        publicAddresses.set(formatIp(address), entry);
+        if (address.family === 4) publicAddresses4.set(address.value, entry);
+      }
     }
   }
   const zonesByVnet = new Map<string, LinkedZone[]>();
@@ -88,7 +99,14 @@ function dnsIndex(estate: Estate): DnsIndex {
     });
     zonesByVnet.set(idKey(vnetId), list);
   }
-  idx = { hosts, publicAddresses, zonesByVnet };
+  idx = {
+    hosts,
+    publicAddresses,
+    publicAddresses4,
+    zonesByVnet,
+    zonesByVnetId: new Map(),
+    answers: new WeakMap(),
+  };
   cache.set(estate, idx);
   return idx;
 }
@@ -100,7 +118,8 @@ export function publicName(estate: Estate, host: string): PublicName | undefined
 
 /** The PaaS resource whose public address this is. */
 export function resourceAtPublicAddress(estate: Estate, ip: IpAddress): PublicName | undefined {
-  return dnsIndex(estate).publicAddresses.get(formatIp(ip));
+  const idx = dnsIndex(estate);
+  return ip.family === 4 ? idx.publicAddresses4.get(ip.value) : idx.publicAddresses.get(formatIp(ip));
 }
 
 function lookupZone(zone: LinkedZone, fqdn: string): IpAddress | undefined {
@@ -130,10 +149,38 @@ function zoneFor(zones: readonly LinkedZone[], fqdn: string): LinkedZone | undef
  * Returns undefined when nothing in the estate knows the name.
  */
 export function resolve(estate: Estate, host: string, vnetId: string | undefined): DnsAnswer | undefined {
-  const fqdn = host.toLowerCase().replace(/\.$/, "");
   const idx = dnsIndex(estate);
+  let zones = NO_ZONES;
+  if (vnetId) {
+    const linked = idx.zonesByVnetId.get(vnetId);
+    if (linked) zones = linked;
+    else {
+      zones = idx.zonesByVnet.get(idKey(vnetId)) ?? NO_ZONES;
+      idx.zonesByVnetId.set(vnetId, zones);
+    }
+  }
+  // An answer depends only on the name and the zones linked to the source's VNet: worked out once for each.
+  let byHost = idx.answers.get(zones);
+  if (!byHost) {
+    byHost = new Map();
+    idx.answers.set(zones, byHost);
+  }
+  let answer = byHost.get(host);
+  if (answer === undefined) {
+    answer = answerFor(estate, idx, host, zones) ?? null;
+    byHost.set(host, answer);
+  }
+  return answer ?? undefined;
+}
+
+function answerFor(
+  estate: Estate,
+  idx: DnsIndex,
+  host: string,
+  zones: readonly LinkedZone[],
+): DnsAnswer | undefined {
+  const fqdn = host.toLowerCase().replace(/\.$/, "");
   const name = idx.hosts.get(fqdn);
-  const zones = vnetId ? (idx.zonesByVnet.get(idKey(vnetId)) ?? []) : [];
   // A PaaS name first becomes <label>.privatelink.<suffix>; the private zone may answer for that alias.
   const label = fqdn.split(".")[0]!;
   // [S22c] Public DNS CNAMEs a name to its privatelink alias only once the resource has a private endpoint;

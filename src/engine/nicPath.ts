@@ -1,14 +1,21 @@
 // The path of a flow that starts at a NIC: outbound NSGs, the route that wins, and what that next hop means,
 // hop by hop through virtual appliances (a UDR to an NVA continues from the NVA's NIC and subnet).
-import type { ArmResource } from "../model/arm.js";
 import type { Estate } from "../model/estate.js";
-import { ServiceTypes, type StorageAccountProperties } from "../model/resources/services.js";
 import { formatIp, type IpAddress } from "../net/index.js";
-import { egressOf } from "./egress.js";
 import type { Flow, FlowSource } from "./flow.js";
-import { evaluateNsgs } from "./nsg/index.js";
+import { nsgPointOf } from "./nsg/index.js";
+import { nsgStages } from "./nsgStage.js";
 import { evaluateServiceEndpointPolicies } from "./policy.js";
-import { subnetRoutes } from "./routes/index.js";
+import type { RouteDecision } from "./routes/index.js";
+import {
+  egressPath,
+  type NicContext,
+  nicContext,
+  type SubnetContext,
+  sameRegionStorage,
+  serviceEndpointOrigin,
+  sourceMatches,
+} from "./sourceContext.js";
 import { type NicIpConfig, topologyOf } from "./topology.js";
 import type { PathKind } from "./trace.js";
 import type { TraceBuilder } from "./traceBuilder.js";
@@ -16,71 +23,66 @@ import type { PathEnd, Target } from "./traceFlow.js";
 
 /** Appliances forward to appliances at most this many times before vnetlab calls it a loop. */
 const MAX_HOPS = 8;
-/** Source port used for NSG matching when the flow names none: the first IANA ephemeral port. */
-export const EPHEMERAL_PORT = 49152;
 
 type NicSource = Extract<FlowSource, { kind: "nic" }>;
-
-export function nsgStages(
-  b: TraceBuilder,
-  estate: Estate,
-  flow: Flow,
-  at: { nicId?: string; subnetId: string },
-  direction: "Inbound" | "Outbound",
-  sourceIp: IpAddress,
-  destinationIp: IpAddress,
-  hop: number,
-): void {
-  const evaluations = evaluateNsgs(estate, {
-    nicId: at.nicId,
-    subnetId: at.subnetId,
-    direction,
-    protocol: flow.protocol,
-    sourceIp,
-    sourcePort: flow.sourcePort ?? EPHEMERAL_PORT,
-    destinationIp,
-    destinationPort: flow.destination.port,
-  });
-  for (const e of evaluations) {
-    const nsgName = e.nsgId.split("/").pop();
-    b.push({
-      stage: "nsg",
-      hop,
-      summary: `${direction.toLowerCase()} ${e.association === "networkInterface" ? "NIC" : "subnet"} NSG ${nsgName}: ${e.access} by ${e.rule} (priority ${e.priority})`,
-      direction,
-      association: e.association,
-      nsgId: e.nsgId,
-      rule: e.rule,
-      priority: e.priority,
-      access: e.access,
-    });
-    const decision = {
-      stage: "nsg" as const,
-      resourceId: e.nsgId,
-      rule: e.rule,
-      reason: `${direction} rule ${e.rule} of NSG ${nsgName} ${e.access === "Deny" ? "denies" : "allows"} the flow`,
-    };
-    if (e.access === "Deny") b.block(decision);
-    else b.allowBy(decision);
-  }
-}
 
 function pathStage(b: TraceBuilder, hop: number, path: PathKind, summary: string, seen?: string): void {
   b.push({ stage: "path", hop, summary, path, sourceIpSeenByService: seen });
 }
 
-export function nicSourceStage(b: TraceBuilder, estate: Estate, src: NicSource): void {
-  const topo = topologyOf(estate);
-  const vmName = topo.vmOf(src.nicId)?.name;
+function sourceSummary(estate: Estate, src: NicSource): string {
+  const vmName = topologyOf(estate).vmOf(src.nicId)?.name;
   const nicName = src.nicId.split("/").pop();
+  return `${vmName ? `VM ${vmName}, ` : ""}NIC ${nicName} ${formatIp(src.privateIp)} in subnet ${src.subnetId.split("/").pop()}`;
+}
+
+export function nicSourceStage(
+  b: TraceBuilder,
+  estate: Estate,
+  src: NicSource,
+  n: NicContext | undefined,
+): void {
+  // The configuration's texts serve whenever the source says what the configuration says.
+  const same = n !== undefined && sourceMatches(src, n.config);
+  const summary = same ? (n.sourceSummary ??= sourceSummary(estate, src)) : sourceSummary(estate, src);
   b.push({
     stage: "source",
     hop: 0,
-    summary: `${vmName ? `VM ${vmName}, ` : ""}NIC ${nicName} ${formatIp(src.privateIp)} in subnet ${src.subnetId.split("/").pop()}`,
+    summary,
     nicId: src.nicId,
     subnetId: src.subnetId,
-    ip: formatIp(src.privateIp),
+    ip: same ? n.privateIpText : formatIp(src.privateIp),
   });
+}
+
+/** What a chosen route means for a trace, built once per route decision of a subnet. */
+interface RouteTexts {
+  nextHopIp: string | undefined;
+  summary: string;
+  rule: string;
+  passReason: string;
+  blockReason: string;
+  /** VirtualAppliance routes: the NIC that holds the next hop (resolved on first use). */
+  appliance?: NicIpConfig | null;
+}
+
+const routeTexts = new WeakMap<RouteDecision, RouteTexts>();
+
+function textsOf(decision: RouteDecision): RouteTexts {
+  let t = routeTexts.get(decision);
+  if (!t) {
+    const r = decision.route;
+    const nextHopIp = r.nextHopIpAddress ? formatIp(r.nextHopIpAddress) : undefined;
+    t = {
+      nextHopIp,
+      summary: `${r.addressPrefix} → ${r.nextHopType}${nextHopIp ? ` ${nextHopIp}` : ""} (${r.source}${r.name ? ` route ${r.name}` : ""}): ${decision.why}`,
+      rule: r.name ?? `${r.source} ${r.addressPrefix} → ${r.nextHopType}`,
+      passReason: `route ${r.addressPrefix} → ${r.nextHopType}`,
+      blockReason: `the route ${r.addressPrefix} has next hop None: the traffic is dropped`,
+    };
+    routeTexts.set(decision, t);
+  }
+  return t;
 }
 
 export function walkFromNic(
@@ -89,27 +91,17 @@ export function walkFromNic(
   flow: Flow,
   src: NicSource,
   target: Target,
+  first: NicContext | undefined,
 ): PathEnd {
-  const topo = topologyOf(estate);
-  const first = topo.ipConfigsOf(src.nicId).find((c) => c.name === src.ipConfigName);
   if (!first) return { reached: false };
-  let config: NicIpConfig = first;
+  let n: NicContext = first;
   for (let hop = 0; hop < MAX_HOPS; hop++) {
-    const subnet = topo.subnet(config.subnetId);
-    const vnet = topo.vnetOf(config.subnetId);
-    if (!subnet || !vnet) return { reached: false };
-    nsgStages(
-      b,
-      estate,
-      flow,
-      { nicId: config.nic.id, subnetId: subnet.id },
-      "Outbound",
-      src.privateIp,
-      target.ip,
-      hop,
-    );
+    const at = n.at;
+    if (!at) return { reached: false };
+    const subnet = at.subnet;
+    nsgStages(b, n.nsgs, flow, "Outbound", src.privateIp, target.ip, hop);
 
-    const decision = subnetRoutes(estate, subnet.id).select(target.ip);
+    const decision = at.routes.select(target.ip);
     if (!decision) {
       b.block({
         stage: "route",
@@ -119,58 +111,50 @@ export function walkFromNic(
       return { reached: false };
     }
     const r = decision.route;
-    const nextHopIp = r.nextHopIpAddress ? formatIp(r.nextHopIpAddress) : undefined;
-    const routeDecision = {
-      stage: "route" as const,
-      resourceId: r.routeTableId ?? subnet.id,
-      rule: r.name ?? `${r.source} ${r.addressPrefix} → ${r.nextHopType}`,
-    };
+    const texts = textsOf(decision);
+    const resourceId = r.routeTableId ?? subnet.id;
     const blocked = r.nextHopType === "None";
     b.push({
       stage: "route",
       hop,
-      summary: `${r.addressPrefix} → ${r.nextHopType}${nextHopIp ? ` ${nextHopIp}` : ""} (${r.source}${r.name ? ` route ${r.name}` : ""}): ${decision.why}`,
+      summary: texts.summary,
       routeTableId: r.routeTableId,
       route: {
         addressPrefix: r.addressPrefix,
         nextHopType: r.nextHopType,
-        nextHopIpAddress: nextHopIp,
+        nextHopIpAddress: texts.nextHopIp,
         source: r.source,
       },
       why: decision.why,
       outcome: blocked ? "block" : "pass",
     });
     if (blocked) {
-      b.block({
-        ...routeDecision,
-        reason: `the route ${r.addressPrefix} has next hop None: the traffic is dropped`,
-      });
+      b.block({ stage: "route", resourceId, rule: texts.rule, reason: texts.blockReason });
       pathStage(b, hop, "dropped", "dropped by a route with next hop None");
       return { reached: false };
     }
-    b.allowBy({ ...routeDecision, reason: `route ${r.addressPrefix} → ${r.nextHopType}` });
+    b.allowBy({ stage: "route", resourceId, rule: texts.rule, reason: texts.passReason });
 
     switch (r.nextHopType) {
       case "VirtualAppliance": {
-        const next = r.nextHopIpAddress ? applianceAt(estate, r.nextHopIpAddress, config) : undefined;
+        if (texts.appliance === undefined) {
+          texts.appliance = r.nextHopIpAddress
+            ? (applianceAt(estate, r.nextHopIpAddress, n.config) ?? null)
+            : null;
+        }
+        const next = texts.appliance;
         if (!next) {
           b.block({
-            ...routeDecision,
-            reason: `no network interface in the estate holds the next hop ${nextHopIp}: the traffic is dropped`,
+            stage: "route",
+            resourceId,
+            rule: texts.rule,
+            reason: `no network interface in the estate holds the next hop ${texts.nextHopIp}: the traffic is dropped`,
           });
           return { reached: false };
         }
-        pathStage(b, hop, "virtualAppliance", `to the virtual appliance ${next.nic.name} (${nextHopIp})`);
-        nsgStages(
-          b,
-          estate,
-          flow,
-          { nicId: next.nic.id, subnetId: next.subnetId },
-          "Inbound",
-          src.privateIp,
-          target.ip,
-          hop + 1,
-        );
+        const nextContext = nicContext(estate, next);
+        pathStage(b, hop, "virtualAppliance", `to the virtual appliance ${next.nic.name} (${texts.nextHopIp})`);
+        nsgStages(b, nextContext.nsgs, flow, "Inbound", src.privateIp, target.ip, hop + 1);
         if (!next.nic.properties?.enableIPForwarding) {
           b.block({
             stage: "route",
@@ -179,7 +163,7 @@ export function walkFromNic(
             reason: `NIC ${next.nic.name} does not have IP forwarding enabled, so Azure drops traffic not addressed to it`,
           });
         }
-        config = next;
+        n = nextContext;
         continue;
       }
       case "VirtualNetworkGateway":
@@ -190,83 +174,10 @@ export function walkFromNic(
           "through the virtual network gateway to on-premises (forced tunnelling): the service sees the on-premises egress address",
         );
         return { reached: true, origin: { kind: "public", ip: undefined, fromOnPremises: true } };
-      case "Internet": {
-        const egress = egressOf(estate, config, subnet);
-        if (egress.kind === "none") {
-          b.block({
-            stage: "route",
-            resourceId: subnet.id,
-            rule: "defaultOutboundAccess=false",
-            reason: egress.reason,
-          });
-          return { reached: false };
-        }
-        const egressIp = formatIp(egress.ip);
-        const via = {
-          natGateway: "NAT gateway",
-          instancePublicIp: "instance public IP",
-          defaultOutboundAccess: "default outbound access",
-        }[egress.kind];
-        // [S8] §0 step 3, §4.1 R9: Storage sees a client in its own region by an Azure-internal address, not the public IP
-        const internal = target.resource !== undefined && sameRegionStorage(target.resource, vnet.location);
-        const seen = internal ? undefined : egressIp;
-        pathStage(
-          b,
-          hop,
-          "internet",
-          internal
-            ? `over the internet path (${via} ${egressIp}); Storage in the same region sees an Azure-internal address instead`
-            : `over the internet path, source NATed to ${egressIp} (${via})`,
-          seen,
-        );
-        return {
-          reached: true,
-          origin: { kind: "public", ip: egress.ip, azureRegion: vnet.location },
-          sourceIpSeenByService: seen,
-        };
-      }
-      case "VirtualNetworkServiceEndpoint": {
-        const seen = formatIp(config.privateIp);
-        pathStage(
-          b,
-          hop,
-          "serviceEndpoint",
-          `over the ${r.origin ?? "service"} endpoint of subnet ${subnet.name} on the Azure backbone, keeping the private source ${seen}`,
-          seen,
-        );
-        if (target.resource) {
-          const policy = evaluateServiceEndpointPolicies(estate, subnet, target.resource);
-          if (policy.outcome !== "none") {
-            b.push({
-              stage: "policy",
-              hop,
-              summary: policy.reason,
-              policyIds: policy.policyIds,
-              outcome: policy.outcome,
-              definition: policy.definition,
-            });
-            const d = {
-              stage: "policy" as const,
-              resourceId: policy.policyIds[0],
-              rule: policy.definition,
-              reason: policy.reason,
-            };
-            if (policy.outcome === "block") b.block(d);
-            else b.allowBy(d);
-          }
-        }
-        return {
-          reached: true,
-          origin: {
-            kind: "serviceEndpoint",
-            subnetId: subnet.id,
-            vnetId: vnet.id,
-            privateIp: config.privateIp,
-            region: vnet.location ?? "",
-          },
-          sourceIpSeenByService: seen,
-        };
-      }
+      case "Internet":
+        return internetPath(b, estate, n, at, target, hop);
+      case "VirtualNetworkServiceEndpoint":
+        return serviceEndpointPath(b, estate, n, at, target, hop, r.origin);
       default:
         return privateDestination(
           b,
@@ -283,13 +194,71 @@ export function walkFromNic(
   return { reached: false };
 }
 
-/** A storage account whose primary region is the client's: requests reach it from Azure-internal addresses. */
-function sameRegionStorage(resource: ArmResource, region: string | undefined): boolean {
-  if (resource.type.toLowerCase() !== ServiceTypes.storageAccount.toLowerCase()) return false;
-  const primary =
-    (resource.properties as StorageAccountProperties | undefined)?.primaryLocation ?? resource.location;
-  const key = (r: string | undefined) => r?.replace(/\s+/g, "").toLowerCase();
-  return region !== undefined && key(primary) === key(region);
+function internetPath(
+  b: TraceBuilder,
+  estate: Estate,
+  n: NicContext,
+  at: SubnetContext,
+  target: Target,
+  hop: number,
+): PathEnd {
+  const egress = egressPath(estate, n, at);
+  if (egress.kind === "none") {
+    b.block({
+      stage: "route",
+      resourceId: at.subnet.id,
+      rule: "defaultOutboundAccess=false",
+      reason: egress.reason,
+    });
+    return { reached: false };
+  }
+  // [S8] §0 step 3, §4.1 R9: Storage sees a client in its own region by an Azure-internal address, not the public IP
+  const internal = target.resource !== undefined && sameRegionStorage(target.resource, at);
+  const seen = internal ? undefined : egress.egressIp;
+  pathStage(b, hop, "internet", internal ? egress.internalSummary : egress.summary, seen);
+  return { reached: true, origin: egress.origin, sourceIpSeenByService: seen };
+}
+
+function serviceEndpointPath(
+  b: TraceBuilder,
+  estate: Estate,
+  n: NicContext,
+  at: SubnetContext,
+  target: Target,
+  hop: number,
+  service: string | undefined,
+): PathEnd {
+  const seen = n.privateIpText;
+  const subnet = at.subnet;
+  pathStage(
+    b,
+    hop,
+    "serviceEndpoint",
+    `over the ${service ?? "service"} endpoint of subnet ${subnet.name} on the Azure backbone, keeping the private source ${seen}`,
+    seen,
+  );
+  if (target.resource) {
+    const policy = evaluateServiceEndpointPolicies(estate, subnet, target.resource);
+    if (policy.outcome !== "none") {
+      b.push({
+        stage: "policy",
+        hop,
+        summary: policy.reason,
+        policyIds: policy.policyIds,
+        outcome: policy.outcome,
+        definition: policy.definition,
+      });
+      const d = {
+        stage: "policy" as const,
+        resourceId: policy.policyIds[0],
+        rule: policy.definition,
+        reason: policy.reason,
+      };
+      if (policy.outcome === "block") b.block(d);
+      else b.allowBy(d);
+    }
+  }
+  return { reached: true, origin: serviceEndpointOrigin(n, at), sourceIpSeenByService: seen };
 }
 
 /** The NIC that holds a next-hop address, preferring the current VNet (address spaces may overlap elsewhere). */
@@ -325,7 +294,7 @@ export function privateDestination(
     );
     // [S22] NSGs apply to private endpoint traffic only when the PE subnet enables network policies for them.
     if (peSubnet && (policies === "Enabled" || policies === "NetworkSecurityGroupEnabled")) {
-      nsgStages(b, estate, flow, { subnetId: peSubnet.id }, "Inbound", sourceIp, target.ip, hop + 1);
+      nsgStages(b, nsgPointOf(estate, undefined, peSubnet.id), flow, "Inbound", sourceIp, target.ip, hop + 1);
     }
     if (!pe.approved) {
       b.block({
@@ -354,15 +323,6 @@ export function privateDestination(
     path,
     `to NIC ${dest.nic.name} (${formatIp(target.ip)}) ${path === "peering" ? "over VNet peering" : "inside the virtual network"}`,
   );
-  nsgStages(
-    b,
-    estate,
-    flow,
-    { nicId: dest.nic.id, subnetId: dest.subnetId },
-    "Inbound",
-    sourceIp,
-    target.ip,
-    hop + 1,
-  );
+  nsgStages(b, nicContext(estate, dest).nsgs, flow, "Inbound", sourceIp, target.ip, hop + 1);
   return { reached: true };
 }

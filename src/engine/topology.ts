@@ -62,12 +62,41 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/**
+ * A lookup by resource id, answered first from the exact id string (callers pass the same strings again and
+ * again, and a string keeps its hash) and else from `idKey`, whose answer is then remembered for that string.
+ */
+function byIdString<V>(lookup: (key: string) => V): (id: string) => V {
+  const exact = new Map<string, V>();
+  return (id) => {
+    let v = exact.get(id);
+    if (v === undefined && !exact.has(id)) {
+      v = lookup(idKey(id));
+      exact.set(id, v);
+    }
+    return v as V;
+  };
+}
+
+/** Addresses as map keys: IPv4 by its number (no string per lookup), IPv6 by its text. */
+class ByIp<V> {
+  private readonly v4 = new Map<number, V[]>();
+  private readonly v6 = new Map<string, V[]>();
+  add(ip: IpAddress, value: V): void {
+    if (ip.family === 4) push(this.v4, ip.value, value);
+    else push(this.v6, formatIp(ip), value);
+  }
+  get(ip: IpAddress): readonly V[] {
+    return (ip.family === 4 ? this.v4.get(ip.value) : this.v6.get(formatIp(ip))) ?? [];
+  }
+}
+
 function buildTopology(estate: Estate): Topology {
   const byNic = new Map<string, NicIpConfig[]>();
-  const byIp = new Map<string, NicIpConfig[]>();
+  const byIp = new ByIp<NicIpConfig>();
   const vmByNic = new Map<string, ArmResource<VirtualMachineProperties>>();
   const primaryNic = new Map<string, ArmResource<NetworkInterfaceProperties>>();
-  const peByIp = new Map<string, PrivateEndpointIp[]>();
+  const peByIp = new ByIp<PrivateEndpointIp>();
   const peByTarget = new Map<string, PrivateEndpointIp[]>();
 
   // Addresses in use per subnet, so that dynamic configurations get the next free one from .4 up
@@ -97,7 +126,7 @@ function buildTopology(estate: Estate): Topology {
       const key = idKey(pe.properties?.subnet?.id ?? "");
       if (!used.has(key)) used.set(key, new Set());
       used.get(key)!.add(formatIp(ip.ip));
-      push(peByIp, formatIp(ip.ip), ip);
+      peByIp.add(ip.ip, ip);
       if (ip.targetId) push(peByTarget, idKey(ip.targetId), ip);
     }
   }
@@ -120,7 +149,7 @@ function buildTopology(estate: Estate): Topology {
   }
   for (const c of configs) {
     push(byNic, idKey(c.nic.id), c);
-    push(byIp, formatIp(c.privateIp), c);
+    byIp.add(c.privateIp, c);
   }
   for (const vm of estate.ofType<VirtualMachineProperties>(N.virtualMachine)) {
     const nics = vm.properties?.networkProfile?.networkInterfaces ?? [];
@@ -133,15 +162,25 @@ function buildTopology(estate: Estate): Topology {
     });
   }
 
+  const none: readonly never[] = [];
+  // The subnet → VNet link, worked out once per subnet id string instead of parsing the id per call.
+  const vnetOf = new Map<string, ArmResource<VirtualNetworkProperties> | undefined>();
   return {
     subnet: (id) => estate.get<SubnetProperties>(id),
-    vnetOf: (subnetId) => estate.get<VirtualNetworkProperties>(parentId(subnetId)),
-    ipConfigsOf: (nicId) => byNic.get(idKey(nicId)) ?? [],
-    ipConfigsByIp: (ip) => byIp.get(formatIp(ip)) ?? [],
-    primaryNicOf: (vmId) => primaryNic.get(idKey(vmId)),
-    vmOf: (nicId) => vmByNic.get(idKey(nicId)),
-    privateEndpointByIp: (ip) => peByIp.get(formatIp(ip)) ?? [],
-    privateEndpointsOf: (targetId) => peByTarget.get(idKey(targetId)) ?? [],
+    vnetOf: (subnetId) => {
+      let vnet = vnetOf.get(subnetId);
+      if (vnet === undefined && !vnetOf.has(subnetId)) {
+        vnet = estate.get<VirtualNetworkProperties>(parentId(subnetId));
+        vnetOf.set(subnetId, vnet);
+      }
+      return vnet;
+    },
+    ipConfigsOf: byIdString((key) => byNic.get(key) ?? none),
+    ipConfigsByIp: (ip) => byIp.get(ip),
+    primaryNicOf: byIdString((key) => primaryNic.get(key)),
+    vmOf: byIdString((key) => vmByNic.get(key)),
+    privateEndpointByIp: (ip) => peByIp.get(ip),
+    privateEndpointsOf: byIdString((key) => peByTarget.get(key) ?? none),
   };
 }
 

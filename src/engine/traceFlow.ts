@@ -12,6 +12,7 @@ import type { RequestOrigin } from "./firewalls/types.js";
 import type { Flow } from "./flow.js";
 import { nicSourceStage, walkFromNic } from "./nicPath.js";
 import { onPremisesSourceStage, walkFromOnPremises } from "./onPremisesPath.js";
+import { nicSourceContext } from "./sourceContext.js";
 import { type PrivateEndpointIp, topologyOf } from "./topology.js";
 import type { Trace } from "./trace.js";
 import { TraceBuilder } from "./traceBuilder.js";
@@ -30,12 +31,50 @@ export interface Target {
 export type PathEnd =
   { reached: false } | { reached: true; origin?: RequestOrigin; sourceIpSeenByService?: string };
 
-function dnsStage(b: TraceBuilder, host: string, answer: DnsAnswer): IpAddress | undefined {
+/** What a DNS answer means for a trace: the stage's texts and the target behind it, built once per answer. */
+interface AnswerTexts {
+  summary: string;
+  /** The answer's address as text (resolved answers). */
+  ipText?: string;
+  via?: string;
+  resource?: ArmResource;
+  privateEndpoint?: PrivateEndpointIp;
+}
+
+// An answer object belongs to one (host, linked zones) pair (dns.ts caches them so), so its texts may name the host.
+const answerTexts = new WeakMap<DnsAnswer, AnswerTexts>();
+
+function textsOf(estate: Estate, host: string, answer: DnsAnswer): AnswerTexts {
+  let t = answerTexts.get(answer);
+  if (t) return t;
+  if (answer.kind === "nxdomain") {
+    t = { summary: `${host} does not resolve: ${answer.reason}` };
+  } else {
+    const via =
+      answer.kind === "public"
+        ? "public DNS"
+        : `private DNS zone ${answer.record.split(".").slice(1).join(".")}`;
+    const alias = answer.cname ? ` (CNAME ${answer.cname})` : "";
+    const ipText = formatIp(answer.ip);
+    const target = targetOf(estate, answer.ip, answer, host, 0);
+    t = {
+      summary: `${host}${alias} → ${ipText} via ${via}`,
+      ipText,
+      via,
+      ...(target.resource ? { resource: target.resource } : {}),
+      ...(target.privateEndpoint ? { privateEndpoint: target.privateEndpoint } : {}),
+    };
+  }
+  answerTexts.set(answer, t);
+  return t;
+}
+
+function dnsStage(b: TraceBuilder, host: string, answer: DnsAnswer, t: AnswerTexts): IpAddress | undefined {
   if (answer.kind === "nxdomain") {
     b.push({
       stage: "dns",
       hop: 0,
-      summary: `${host} does not resolve: ${answer.reason}`,
+      summary: t.summary,
       name: host,
       via: "privateDnsZone",
       zoneId: answer.zoneId,
@@ -44,17 +83,12 @@ function dnsStage(b: TraceBuilder, host: string, answer: DnsAnswer): IpAddress |
     b.block({ stage: "dns", resourceId: answer.zoneId, rule: "NXDOMAIN", reason: answer.reason });
     return undefined;
   }
-  const via =
-    answer.kind === "public"
-      ? "public DNS"
-      : `private DNS zone ${answer.record.split(".").slice(1).join(".")}`;
-  const alias = answer.cname ? ` (CNAME ${answer.cname})` : "";
   b.push({
     stage: "dns",
     hop: 0,
-    summary: `${host}${alias} → ${formatIp(answer.ip)} via ${via}`,
+    summary: t.summary,
     name: host,
-    answer: formatIp(answer.ip),
+    answer: t.ipText,
     via: answer.kind,
     zoneId: answer.kind === "privateDnsZone" ? answer.zoneId : undefined,
     outcome: "pass",
@@ -110,30 +144,36 @@ function firewallStage(
 export function trace(estate: Estate, flow: Flow): Trace {
   const b = new TraceBuilder();
   const src = flow.source;
-  const topo = topologyOf(estate);
-  const vnetId = src.kind === "nic" ? topo.vnetOf(src.subnetId)?.id : undefined;
-
-  if (src.kind === "nic") nicSourceStage(b, estate, src);
-  else if (src.kind === "onprem") onPremisesSourceStage(b, estate, src);
+  const nic = src.kind === "nic" ? nicSourceContext(estate, src) : undefined;
+  let vnetId: string | undefined;
+  if (src.kind === "nic") {
+    // The flow's own subnet names the VNet whose DNS applies (its configuration's, unless built by hand).
+    vnetId =
+      nic?.at && src.subnetId === nic.config.subnetId
+        ? nic.at.vnet.id
+        : topologyOf(estate).vnetOf(src.subnetId)?.id;
+    nicSourceStage(b, estate, src, nic);
+  } else if (src.kind === "onprem") onPremisesSourceStage(b, estate, src);
   else
     b.push({ stage: "source", hop: 0, summary: `internet client ${formatIp(src.ip)}`, ip: formatIp(src.ip) });
 
   let ip: IpAddress | undefined;
-  let answer: DnsAnswer | undefined;
+  let target: Target | undefined;
   const dst = flow.destination;
   if (dst.kind === "fqdn") {
-    answer = resolve(estate, dst.host, vnetId);
+    const answer = resolve(estate, dst.host, vnetId);
     if (!answer)
       throw new VnetlabError("UnknownDestination", `no resource in the estate answers to ${dst.host}`);
-    ip = dnsStage(b, dst.host, answer);
+    const t = textsOf(estate, dst.host, answer);
+    ip = dnsStage(b, dst.host, answer, t);
+    b.destination = { host: dst.host, ip: t.ipText, port: dst.port };
+    if (!ip) return b.build();
+    target = { ip, host: dst.host, port: dst.port, resource: t.resource, privateEndpoint: t.privateEndpoint };
   } else {
     ip = dst.ip;
+    b.destination = { host: undefined, ip: formatIp(ip), port: dst.port };
+    target = targetOf(estate, ip, undefined, undefined, dst.port);
   }
-  const host = dst.kind === "fqdn" ? dst.host : undefined;
-  b.destination = { host, ip: ip && formatIp(ip), port: dst.port };
-  if (!ip) return b.build();
-
-  const target = targetOf(estate, ip, answer, host, dst.port);
   if (target.resource) {
     b.destination.resourceId = target.resource.id;
     b.destination.resourceType = target.resource.type;
@@ -141,7 +181,7 @@ export function trace(estate: Estate, flow: Flow): Trace {
 
   let end: PathEnd;
   if (src.kind === "nic") {
-    end = walkFromNic(b, estate, flow, src, target);
+    end = walkFromNic(b, estate, flow, src, target, nic);
   } else if (src.kind === "onprem") {
     end = walkFromOnPremises(b, estate, flow, src, target);
   } else {

@@ -47,8 +47,90 @@ export const errorCatalog = {
   InUseSubnetCannotBeDeleted: { status: 400, source: "ARM Microsoft.Network" },
   InvalidServiceNameOnServiceEndpoint: { status: 400, source: "ARM Microsoft.Network [INF]" },
   // -- Microsoft.Network resources (NICs, NSGs, route tables, policies, private endpoints, DNS, gateways) --
+  // Observed in real ARM error bodies quoted in public issues and code (see src/arm/providers/network/*):
+  InUseNetworkSecurityGroupCannotBeDeleted: { status: 400, source: "ARM Microsoft.Network" },
+  InUseRouteTableCannotBeDeleted: { status: 400, source: "ARM Microsoft.Network" },
+  InUseNatGatewayCannotBeDeleted: { status: 400, source: "ARM Microsoft.Network" },
+  ServiceEndpointPolicyCannotBeDeletedIfReferencedBySubnet: { status: 400, source: "ARM Microsoft.Network" },
+  PublicIPAddressCannotBeDeleted: { status: 400, source: "ARM Microsoft.Network" },
+  PublicIPAddressInUse: { status: 400, source: "ARM Microsoft.Network" },
+  StandardSkuPublicIPAddressesCannotHaveDynamicAllocation: { status: 400, source: "ARM Microsoft.Network" },
+  NicInUse: { status: 400, source: "ARM Microsoft.Network" },
+  PrivateIPAddressNotInSubnet: { status: 400, source: "ARM Microsoft.Network" },
+  PrivateIPAddressInReservedRange: { status: 400, source: "ARM Microsoft.Network" },
+  PrivateIPAddressInUse: { status: 400, source: "ARM Microsoft.Network" },
+  SubnetIsFull: { status: 400, source: "ARM Microsoft.Network" },
+  SecurityRuleInvalidPriority: { status: 400, source: "ARM Microsoft.Network" },
+  SecurityRuleConflict: { status: 400, source: "ARM Microsoft.Network" },
+  SecurityRuleInvalidPortRange: { status: 400, source: "ARM Microsoft.Network" },
+  SecurityRuleInvalidAddressPrefix: { status: 400, source: "ARM Microsoft.Network" },
+  SecurityRuleParameterContainsUnsupportedValue: { status: 400, source: "ARM Microsoft.Network" },
+  OnlyOneGroupIdPermitted: { status: 400, source: "ARM Microsoft.Network" },
+  GatewaySubnet: { status: 400, source: "ARM Microsoft.Network" },
+  // Not confirmed anywhere public: named after NRP's conventions (each use carries an [INF] comment).
+  NetworkSecurityGroupSecurityRuleLimitReached: { status: 400, source: "ARM Microsoft.Network [INF]" },
+  SecurityRuleAddressesLimitReached: { status: 400, source: "ARM Microsoft.Network [INF]" },
+  ApplicationSecurityGroupsLimitReached: { status: 400, source: "ARM Microsoft.Network [INF]" },
+  InUseApplicationSecurityGroupCannotBeDeleted: { status: 400, source: "ARM Microsoft.Network [INF]" },
+  RouteTableRouteLimitReached: { status: 400, source: "ARM Microsoft.Network [INF]" },
+  RouteTableServiceTagRouteLimitReached: { status: 400, source: "ARM Microsoft.Network [INF]" },
+  InvalidNextHopIpAddress: { status: 400, source: "ARM Microsoft.Network [INF]" },
+  InvalidServiceNameOnServiceEndpointPolicyDefinition: { status: 400, source: "ARM Microsoft.Network [INF]" },
+  InvalidServiceResourceOnServiceEndpointPolicyDefinition: {
+    status: 400,
+    source: "ARM Microsoft.Network [INF]",
+  },
+  ServiceEndpointPolicyDefinitionDescriptionTooLong: { status: 400, source: "ARM Microsoft.Network [INF]" },
+  ServiceResourcesLimitReachedOnServiceEndpointPolicyDefinition: {
+    status: 400,
+    source: "ARM Microsoft.Network [INF]",
+  },
+  ServiceEndpointPoliciesPerSubnetLimitReached: { status: 400, source: "ARM Microsoft.Network [INF]" },
+  SubnetMissingStorageServiceEndpointForServiceEndpointPolicy: {
+    status: 400,
+    source: "ARM Microsoft.Network [INF]",
+  },
+  InvalidPrivateLinkServiceConnectionGroupId: { status: 400, source: "ARM Microsoft.Network [INF]" },
+  InUseVirtualNetworkCannotBeDeleted: { status: 400, source: "ARM Microsoft.Network [INF]" },
+  InUseVirtualNetworkGatewayCannotBeDeleted: { status: 400, source: "ARM Microsoft.Network [INF]" },
+  InUseLocalNetworkGatewayCannotBeDeleted: { status: 400, source: "ARM Microsoft.Network [INF]" },
+  NetworkWatcherCountLimitReached: { status: 400, source: "ARM Microsoft.Network [INF]" },
   // -- PaaS providers (Storage, Sql, DBfor*, KeyVault, DocumentDB, ServiceBus, EventHub, Web, CognitiveServices, ContainerRegistry) --
+  // Storage: VNet-rule validation wraps the Network RP's code in its message ("...: SubnetsHaveNoServiceEndpoints
+  // Configured:Subnets ..."), §4.1 R4 [S10][OBS azure-cli #32434, azure-docs #113515 / #104109].
+  NetworkAclsValidationFailure: { status: 400, source: "ARM Microsoft.Storage" },
+  // Storage: bad IP rules (private, /31, /32, malformed) and too many rules [OBS azure-cli #7417 #13828, azure-docs #60412].
+  InvalidValuesForRequestParameters: { status: 400, source: "ARM Microsoft.Storage [OBS]" },
+  AccountNameInvalid: { status: 400, source: "ARM Microsoft.Storage [OBS]" },
+  // SQL: the error lists of the REST specs (Microsoft.Sql 2021-11-01 VirtualNetworkRules.json, FirewallRules.json).
+  VirtualNetworkRuleBadRequest: { status: 400, source: "ARM Microsoft.Sql (REST specs)" },
+  VirtualNetworkRuleResourceNotFound: { status: 404, source: "ARM Microsoft.Sql (REST specs)" },
+  NullVirtualNetworkSubnetId: { status: 400, source: "ARM Microsoft.Sql (REST specs)" },
+  FirewallChangesDeniedBecausePublicEndpointDisabled: {
+    status: 400,
+    source: "ARM Microsoft.Sql (REST specs)",
+  },
+  DenyPublicEndpointEnabled: { status: 400, source: "ARM Microsoft.Sql (REST specs)" },
+  FirewallRuleNotIPv4Address: { status: 400, source: "ARM Microsoft.Sql (REST specs)" },
+  FirewallRuleInvalidRange: { status: 400, source: "ARM Microsoft.Sql (REST specs)" },
+  TooManyFirewallRules: { status: 400, source: "ARM Microsoft.Sql (REST specs)" },
+  // Key Vault: the Network RP's refusal wrapped [OBS terraform/PowerShell logs]; private IP rules are BadRequest [OBS].
+  VirtualNetworkNotValid: { status: 400, source: "ARM Microsoft.KeyVault [OBS]" },
+  // Key Vault IP rules [OBS]; Service Bus / Event Hubs, Cognitive Services, ACR and App Service rule errors [INF].
+  BadRequest: { status: 400, source: "ARM resource providers" },
+  // Cosmos DB: the account write fails with Conflict quoting the Network RP [OBS terraform log].
+  Conflict: { status: 409, source: "ARM Microsoft.DocumentDB [OBS]" },
+  // Container Registry: network features need Premium [OBS] (the rule-set variant is [INF]).
+  DisablingPublicNetworkAccessNotSupported: { status: 400, source: "ARM Microsoft.ContainerRegistry [OBS]" },
+  NetworkRuleSetNotSupported: { status: 400, source: "ARM Microsoft.ContainerRegistry [INF]" },
   // -- Diagnostics (Network Watcher, effective routes and rules, location operations) --
+  // §10 [S27]: Network Watcher is regional and runs only against resources in its own region. Azure's code
+  // for the refusal could not be confirmed [INF].
+  NetworkWatcherTargetInDifferentRegion: { status: 400, source: "ARM Microsoft.Network [INF]" },
+  // §10: diagnostics target VMs (vnetlab also takes a NIC); any other type is refused [INF].
+  UnsupportedTargetResourceType: { status: 400, source: "ARM Microsoft.Network [INF]" },
+  // A VM or NIC with no IP configuration in a subnet has no routes, rules or flows to diagnose [INF].
+  NetworkInterfaceNotInSubnet: { status: 400, source: "ARM Microsoft.Network [INF]" },
   OperationNotFound: { status: 404, source: "ARM" },
   InvalidAuthenticationToken: { status: 401, source: "ARM" },
   AuthenticationFailed: { status: 401, source: "ARM" },

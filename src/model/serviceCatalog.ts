@@ -111,6 +111,8 @@ const ALIASES: readonly string[] = catalog.serviceEndpointPolicyAliases.map((a) 
 
 const servicesByName = new Map(ENDPOINT_SERVICES.map((s) => [s.name.toLowerCase(), s]));
 const paasByType = new Map(PAAS_SERVICES.map((p) => [p.resourceType.toLowerCase(), p]));
+/** The same by the type as ARM spells it: estates mostly do, and then no lower-cased copy is needed. */
+const paasByExactType = new Map(PAAS_SERVICES.map((p) => [p.resourceType, p]));
 
 /** An endpoint service by name, case-insensitively ("microsoft.storage"). */
 export function endpointService(name: string): EndpointServiceInfo | undefined {
@@ -123,7 +125,7 @@ export function endpointServices(): readonly EndpointServiceInfo[] {
 
 /** The PaaS service of an ARM resource type, case-insensitively. */
 export function paasServiceByType(resourceType: string): PaasServiceInfo | undefined {
-  return paasByType.get(resourceType.toLowerCase());
+  return paasByExactType.get(resourceType) ?? paasByType.get(resourceType.toLowerCase());
 }
 
 export function paasServices(): readonly PaasServiceInfo[] {

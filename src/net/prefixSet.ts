@@ -36,13 +36,30 @@ function find<V extends number | bigint>(iv: Intervals<V>, v: V): number {
   return hi; // index of the last interval starting at or before v, or -1
 }
 
+/** `find` for IPv4 on typed arrays. */
+function find4(starts: Uint32Array, v: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[mid]! <= v) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return hi;
+}
+
 export class PrefixSet {
-  private readonly v4: Intervals<number>;
+  /** IPv4 intervals as typed arrays: one shape and one number type, so membership stays a tight loop. */
+  private readonly starts4: Uint32Array;
+  private readonly ends4: Uint32Array;
   private readonly v6: Intervals<bigint>;
+  private readonly hasV6: boolean;
 
   private constructor(v4: Intervals<number>, v6: Intervals<bigint>) {
-    this.v4 = v4;
+    this.starts4 = Uint32Array.from(v4.starts);
+    this.ends4 = Uint32Array.from(v4.ends);
     this.v6 = v6;
+    this.hasV6 = v6.starts.length > 0;
   }
 
   static readonly empty = PrefixSet.of([]);
@@ -77,24 +94,28 @@ export class PrefixSet {
   }
 
   get isEmpty(): boolean {
-    return this.v4.starts.length === 0 && this.v6.starts.length === 0;
+    return this.starts4.length === 0 && !this.hasV6;
   }
 
   has(ip: IpAddress): boolean {
-    if (ip.family === 4) {
-      const i = find(this.v4, ip.value);
-      return i >= 0 && ip.value <= (this.v4.ends[i] as number);
-    }
+    if (ip.family === 4) return this.hasV4(ip.value);
+    if (!this.hasV6) return false;
     const i = find(this.v6, ip.value);
     return i >= 0 && ip.value <= (this.v6.ends[i] as bigint);
+  }
+
+  /** Membership of an IPv4 address given as a uint32. */
+  hasV4(value: number): boolean {
+    const i = find4(this.starts4, value);
+    return i >= 0 && value <= this.ends4[i]!;
   }
 
   /** True when every address of `p` is in the set. */
   containsPrefix(p: Prefix): boolean {
     const { first, last } = prefixRange(p);
     if (first.family === 4 && last.family === 4) {
-      const i = find(this.v4, first.value);
-      return i >= 0 && last.value <= (this.v4.ends[i] as number);
+      const i = find4(this.starts4, first.value);
+      return i >= 0 && last.value <= this.ends4[i]!;
     }
     if (first.family === 6 && last.family === 6) {
       const i = find(this.v6, first.value);
@@ -107,8 +128,8 @@ export class PrefixSet {
   overlapsPrefix(p: Prefix): boolean {
     const { first, last } = prefixRange(p);
     if (first.family === 4 && last.family === 4) {
-      const i = find(this.v4, last.value);
-      return i >= 0 && (this.v4.ends[i] as number) >= first.value;
+      const i = find4(this.starts4, last.value);
+      return i >= 0 && this.ends4[i]! >= first.value;
     }
     if (first.family === 6 && last.family === 6) {
       const i = find(this.v6, last.value);
@@ -120,10 +141,10 @@ export class PrefixSet {
   /** The merged inclusive ranges, IPv4 first. */
   ranges(): [IpAddress, IpAddress][] {
     const out: [IpAddress, IpAddress][] = [];
-    this.v4.starts.forEach((s, i) => {
+    this.starts4.forEach((s, i) => {
       out.push([
         { family: 4, value: s },
-        { family: 4, value: this.v4.ends[i] as number },
+        { family: 4, value: this.ends4[i]! },
       ]);
     });
     this.v6.starts.forEach((s, i) => {

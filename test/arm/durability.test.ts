@@ -16,7 +16,11 @@ afterEach(() => {
 });
 
 async function startServe(dataDir: string): Promise<{ url: string; ca: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [join(ROOT, "bin/vnetlab.js"), "serve", "--port", "0", "--data-dir", dataDir], { stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(
+    process.execPath,
+    [join(ROOT, "bin/vnetlab.js"), "serve", "--port", "0", "--data-dir", dataDir],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
   children.push(proc);
   let out = "";
   const url = await new Promise<string>((resolve, reject) => {
@@ -36,14 +40,34 @@ async function startServe(dataDir: string): Promise<{ url: string; ca: string; p
   return { url, ca: readFileSync(join(dataDir, "vnetlab-cert.pem"), "utf8"), proc };
 }
 
-function call(base: string, ca: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+function call(
+  base: string,
+  ca: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(`${base}${path}`, { method, ca, headers: { authorization: "Bearer t", "content-type": "application/json", ...(data ? { "content-length": Buffer.byteLength(data) } : {}) } }, (res) => {
-      let text = "";
-      res.on("data", (c: Buffer) => (text += c.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }));
-    });
+    const req = request(
+      `${base}${path}`,
+      {
+        method,
+        ca,
+        headers: {
+          authorization: "Bearer t",
+          "content-type": "application/json",
+          ...(data ? { "content-length": Buffer.byteLength(data) } : {}),
+        },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c.toString()));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }),
+        );
+      },
+    );
     req.on("error", reject);
     if (data) req.write(data);
     req.end();
@@ -51,15 +75,21 @@ function call(base: string, ca: string, method: string, path: string, body?: unk
 }
 
 const rgPath = (rg: string) => `/subscriptions/${SUB}/resourcegroups/${rg}?api-version=2024-03-01`;
-const pipPath = (name: string) => `/subscriptions/${SUB}/resourceGroups/rg1/providers/Microsoft.Network/virtualNetworks/${name}?api-version=2024-05-01`;
-const vnetBody = (i: number) => ({ location: "eastus", properties: { addressSpace: { addressPrefixes: [`10.${i % 250}.0.0/16`] } }, tags: { n: String(i) } });
+const pipPath = (name: string) =>
+  `/subscriptions/${SUB}/resourceGroups/rg1/providers/Microsoft.Network/virtualNetworks/${name}?api-version=2024-05-01`;
+const vnetBody = (i: number) => ({
+  location: "eastus",
+  properties: { addressSpace: { addressPrefixes: [`10.${i % 250}.0.0/16`] } },
+  tags: { n: String(i) },
+});
 
 describe("persistence of vnetlab serve on SQLite", () => {
   it("a restart keeps every resource", async () => {
     const dir = mkdtempSync(join(tmpdir(), "vnetlab-durable-"));
     const a = await startServe(dir);
     expect((await call(a.url, a.ca, "PUT", rgPath("rg1"), { location: "eastus" })).status).toBe(201);
-    for (let i = 0; i < 5; i++) expect((await call(a.url, a.ca, "PUT", pipPath(`vnet${i}`), vnetBody(i))).status).toBe(201);
+    for (let i = 0; i < 5; i++)
+      expect((await call(a.url, a.ca, "PUT", pipPath(`vnet${i}`), vnetBody(i))).status).toBe(201);
     a.proc.kill("SIGTERM");
     await new Promise((r) => a.proc.once("exit", r));
     const b = await startServe(dir);

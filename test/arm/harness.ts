@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { ensureCertificate } from "../../src/arm/certificates.js";
+import type { ResourcePipeline } from "../../src/arm/resources.js";
 import { createArmServer } from "../../src/arm/server.js";
 import { createMemoryStore } from "../../src/store/memoryStore.js";
 import type { ResourceStore } from "../../src/store/types.js";
@@ -23,6 +24,7 @@ export interface Harness {
   clientOptions: { endpoint: string; tlsOptions: { ca: string }; updateIntervalInMs: number };
   ca: string;
   store: ResourceStore;
+  pipeline: ResourcePipeline;
   close(): Promise<void>;
 }
 
@@ -30,7 +32,7 @@ export async function startServer(opts: { store?: ResourceStore; pageSize?: numb
   const dir = mkdtempSync(join(tmpdir(), "vnetlab-arm-"));
   const cert = await ensureCertificate(dir);
   const store = opts.store ?? createMemoryStore();
-  const { app } = createArmServer({ store, https: cert, pageSize: opts.pageSize });
+  const { app, ctx } = createArmServer({ store, https: cert, pageSize: opts.pageSize });
   await app.listen({ host: "127.0.0.1", port: 0 });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : 0;
@@ -40,6 +42,7 @@ export async function startServer(opts: { store?: ResourceStore; pageSize?: numb
     ca: cert.cert,
     clientOptions: { endpoint, tlsOptions: { ca: cert.cert }, updateIntervalInMs: 1 },
     store,
+    pipeline: ctx.pipeline,
     async close() {
       await app.close();
       await store.close();

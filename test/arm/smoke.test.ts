@@ -17,7 +17,13 @@ describe("the real SDKs against vnetlab serve", () => {
     const vnet = await network.virtualNetworks.beginCreateOrUpdateAndWait("rg-net", "vnet1", {
       location: "eastus",
       addressSpace: { addressPrefixes: ["10.0.0.0/16"] },
-      subnets: [{ name: "snet-app", addressPrefix: "10.0.1.0/24", serviceEndpoints: [{ service: "Microsoft.Storage" }] }],
+      subnets: [
+        {
+          name: "snet-app",
+          addressPrefix: "10.0.1.0/24",
+          serviceEndpoints: [{ service: "Microsoft.Storage" }],
+        },
+      ],
     });
     expect(vnet.provisioningState).toBe("Succeeded");
     const subnet = await network.subnets.get("rg-net", "vnet1", "snet-app");

@@ -14,7 +14,7 @@ import {
   parseIp,
   parsePrefixDetailed,
 } from "../../net/index.js";
-import { buildDenial, type DenialId, type DenialInput } from "./denials.js";
+import { buildDenial, type DenialId, type DenialInput, denials } from "./denials.js";
 import type {
   FirewallRequest,
   FirewallResult,
@@ -102,12 +102,53 @@ export function denyByDefault<C>(
   return deny(ctx, rule, reason, id, extra);
 }
 
+/**
+ * Refusals that read nothing of the flow: only the resource, the caller (never known for a flow), and the
+ * request id and time (traces leave both unset).
+ */
+const FLOW_FREE: ReadonlySet<string> = new Set(
+  Object.entries(denials)
+    .filter(([, d]) =>
+      d.reads.every((k) => ["resourceName", "location", "caller", "requestId", "time"].includes(k)),
+    )
+    .map(([id]) => id),
+);
+
+/** Per resource: its refusals that read nothing of the flow (responses are immutable values, see types.ts). */
+const responses = new WeakMap<ArmResource, Map<DenialId, ServiceResponse>>();
+
 export function denialFor<C>(
   ctx: EvalContext<C>,
   id: DenialId,
   extra: Partial<DenialInput> = {},
 ): ServiceResponse {
   const { request, resource } = ctx;
+  // Such a refusal is the same for every flow to the resource: built once per resource.
+  const reusable =
+    FLOW_FREE.has(id) &&
+    request.requestId === undefined &&
+    request.time === undefined &&
+    Object.keys(extra).length === 0;
+  let byId: Map<DenialId, ServiceResponse> | undefined;
+  if (reusable) {
+    byId = responses.get(resource);
+    const known = byId?.get(id);
+    if (known) return known;
+  }
+  const response = buildDenialFor(resource, request, id, extra);
+  if (reusable) {
+    if (!byId) responses.set(resource, (byId = new Map()));
+    byId.set(id, response);
+  }
+  return response;
+}
+
+function buildDenialFor(
+  resource: ArmResource,
+  request: FirewallRequest,
+  id: DenialId,
+  extra: Partial<DenialInput>,
+): ServiceResponse {
   const input: DenialInput = {
     resourceName: resource.name,
     clientIp: clientIpText(request.origin),
@@ -389,5 +430,7 @@ export function propsOf<P extends object>(resource: ArmResource): Partial<P> {
 }
 
 export function isDisabled(pna: string | null | undefined): boolean {
-  return typeof pna === "string" && pna.toLowerCase() === "disabled";
+  if (pna === "Disabled") return true;
+  // Only an 8-letter value can spell "disabled": the others need no lower-cased copy.
+  return typeof pna === "string" && pna.length === 8 && pna.toLowerCase() === "disabled";
 }

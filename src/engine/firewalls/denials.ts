@@ -30,17 +30,21 @@ export interface Denial {
   /** The message with `{placeholders}`: {resource} {ip} {client} {requestId} {time} {timestamp} {location} {host} {caller}. */
   readonly template: string;
   readonly source: string;
+  /** The inputs the message, body and headers read. */
+  readonly reads: readonly (keyof DenialInput)[];
   build(input: DenialInput): ServiceResponse;
 }
 
-// Formatting a date costs more than the rest of a denial; batch traces pass the same time again and again,
-// so the last one is remembered (a memo, invisible to callers).
-let lastTime = { time: 0, iso: EPOCH.toISOString(), http: EPOCH.toUTCString() };
+interface DateTexts {
+  iso: string;
+  http: string;
+}
 
-function formatted(d: Date): typeof lastTime {
-  const t = d.getTime();
-  if (lastTime.time !== t) lastTime = { time: t, iso: d.toISOString(), http: d.toUTCString() };
-  return lastTime;
+// Traces carry no time, so the epoch's texts are made once; other times are formatted when asked for.
+const EPOCH_TEXTS: DateTexts = { iso: EPOCH.toISOString(), http: EPOCH.toUTCString() };
+
+function formatted(d: Date): DateTexts {
+  return d.getTime() === 0 ? EPOCH_TEXTS : { iso: d.toISOString(), http: d.toUTCString() };
 }
 
 /** Storage's time format: ISO 8601 with seven fractional digits (`2025-10-02T12:53:16.1654353Z`). */
@@ -120,31 +124,22 @@ function json(value: unknown): string {
   return JSON.stringify(value);
 }
 
-type Spec = Omit<Denial, "build"> & {
+type Spec = Omit<Denial, "build" | "reads"> & {
   render(message: string, input: DenialInput): Partial<ServiceResponse>;
   /** Inputs the body or headers read beyond the message's placeholders. */
   renderReads?: (keyof DenialInput)[];
 };
 
-function sameValue(a: unknown, b: unknown): boolean {
-  return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
-}
-
 function denial(spec: Spec): Denial {
   const { render, renderReads, ...rest } = spec;
   const fill = compileTemplate(spec.template);
-  const keys = [...new Set([...templateReads(spec.template), ...(renderReads ?? [])])];
-  // The last response is reused while the inputs it reads are unchanged: batch traces refuse the same way
-  // thousands of times. Responses are immutable values (types.ts), so sharing one is safe.
-  let last: { input: DenialInput; response: ServiceResponse } | undefined;
+  const reads = [...new Set([...templateReads(spec.template), ...(renderReads ?? [])])];
   return {
     ...rest,
+    reads,
     build(input: DenialInput): ServiceResponse {
-      if (last && keys.every((k) => sameValue(last?.input[k], input[k]))) return last.response;
       const message = fill(input);
-      const response = { status: spec.status, code: spec.code, message, ...render(message, input) };
-      last = { input, response };
-      return response;
+      return { status: spec.status, code: spec.code, message, ...render(message, input) };
     },
   };
 }

@@ -34,13 +34,16 @@ export const firewalls: readonly ServiceFirewall[] = [
 
 const byType = new Map<string, ServiceFirewall>();
 for (const f of firewalls) for (const t of f.resourceTypes) byType.set(t.toLowerCase(), f);
+/** The same by the type as ARM spells it: estates mostly do, and then no lower-cased copy is needed. */
+const byExactType = new Map<string, ServiceFirewall>();
+for (const f of firewalls) for (const t of f.resourceTypes) byExactType.set(t, f);
 
 /** Every resource type with a modelled firewall, as ARM spells it. */
 export const supportedResourceTypes: readonly string[] = firewalls.flatMap((f) => f.resourceTypes);
 
 /** The firewall guarding a resource type (case-insensitive), or undefined when vnetlab models none. */
 export function firewallFor(resourceType: string): ServiceFirewall | undefined {
-  return byType.get(resourceType.toLowerCase());
+  return byExactType.get(resourceType) ?? byType.get(resourceType.toLowerCase());
 }
 
 /** Evaluates a request against the resource's firewall; a type without a modelled firewall is allowed, and says so. */

@@ -14,6 +14,7 @@ import { topologyOf } from "../topology.js";
 import { AZURE_LOAD_BALANCER, PLATFORM_TAGS } from "./addresses.js";
 import { DEFAULT_RULES } from "./defaultRules.js";
 import { type PortRanges, parsePorts } from "./ports.js";
+import { buildRuleIndex, type RuleIndex } from "./ruleIndex.js";
 import type { Access, Direction } from "./types.js";
 
 export interface AddressMatch {
@@ -53,6 +54,9 @@ export interface CompiledNsg {
   id: string;
   inbound: readonly CompiledRule[];
   outbound: readonly CompiledRule[];
+  /** The rules of each direction indexed by protocol and destination port (see ruleIndex.ts). */
+  inboundIndex: RuleIndex;
+  outboundIndex: RuleIndex;
 }
 
 const PROTOCOLS = new Map(["Tcp", "Udp", "Icmp", "Esp", "Ah", "*"].map((x) => [x.toLowerCase(), x]));
@@ -125,10 +129,14 @@ function compileNsg(
   }
   // [S4] Lower numbers first; processing stops at the first match.
   rules.sort((a, b) => a.priority - b.priority);
+  const inbound = rules.filter((r) => r.direction === "Inbound");
+  const outbound = rules.filter((r) => r.direction === "Outbound");
   return {
     id: nsg.id,
-    inbound: rules.filter((r) => r.direction === "Inbound"),
-    outbound: rules.filter((r) => r.direction === "Outbound"),
+    inbound,
+    outbound,
+    inboundIndex: buildRuleIndex(inbound),
+    outboundIndex: buildRuleIndex(outbound),
   };
 }
 
@@ -210,8 +218,10 @@ function compileAddresses(
 
 /** Does one side of a rule hold the address? `vnet` is the VirtualNetwork set where the NSG applies. */
 export function addressMatches(m: AddressMatch, ip: IpAddress, vnet: PrefixSet): boolean {
-  if (m.any || m.set.has(ip)) return true;
-  if (m.virtualNetwork && vnet.has(ip)) return true;
+  if (m.any) return true;
+  const v4 = ip.family === 4;
+  if (v4 ? m.set.hasV4(ip.value) : m.set.has(ip)) return true;
+  if (!m.virtualNetwork && !m.internet) return false;
   // [S6] Internet: the address space outside the VirtualNetwork set, Azure public space included.
-  return m.internet && !vnet.has(ip);
+  return (v4 ? vnet.hasV4(ip.value) : vnet.has(ip)) ? m.virtualNetwork : m.internet;
 }

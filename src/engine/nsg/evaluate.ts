@@ -3,76 +3,128 @@
 // and nothing else (no routes, firewalls or policies) [S27].
 import type { Estate } from "../../model/estate.js";
 import type { NetworkInterfaceProperties, SubnetProperties } from "../../model/resources/network.js";
-import { formatIp, type IpAddress, ipEquals, type PrefixSet } from "../../net/index.js";
+import { formatIp, type IpAddress, ipEquals, PrefixSet } from "../../net/index.js";
 import type { Protocol } from "../flow.js";
 import { topologyOf } from "../topology.js";
 import { PLATFORM_IPS } from "./addresses.js";
 import { addressMatches, type CompiledNsg, type CompiledRule, compiledNsg } from "./compile.js";
 import { portMatches } from "./ports.js";
+import { candidatesFor } from "./ruleIndex.js";
 import type { Access, Association, Direction, NsgEvaluation, NsgFlow } from "./types.js";
 import { virtualNetworkTag } from "./virtualNetworkTag.js";
 
-interface Chain {
+/** The NSGs that filter traffic at one NIC (or subnet), and the VirtualNetwork tag as seen there. */
+export interface NsgPoint {
   nic?: CompiledNsg;
   subnet?: CompiledNsg;
+  /** The VirtualNetwork set of the subnet; empty when no NSG applies (nothing reads it then). */
+  vnet: PrefixSet;
 }
 
-const chains = new WeakMap<Estate, Map<string, Map<string, Chain>>>();
+const points = new WeakMap<Estate, Map<string, Map<string, NsgPoint>>>();
 
 /** The NSGs on a NIC and its subnet, cached by the raw id strings callers pass again and again. */
-function chainOf(estate: Estate, nicId: string | undefined, subnetId: string | undefined): Chain {
-  let byNic = chains.get(estate);
+export function nsgPointOf(
+  estate: Estate,
+  nicId: string | undefined,
+  subnetId: string | undefined,
+): NsgPoint {
+  let byNic = points.get(estate);
   if (!byNic) {
     byNic = new Map();
-    chains.set(estate, byNic);
+    points.set(estate, byNic);
   }
   let bySubnet = byNic.get(nicId ?? "");
   if (!bySubnet) {
     bySubnet = new Map();
     byNic.set(nicId ?? "", bySubnet);
   }
-  let chain = bySubnet.get(subnetId ?? "");
-  if (!chain) {
+  let point = bySubnet.get(subnetId ?? "");
+  if (!point) {
     const nicNsg = estate.get<NetworkInterfaceProperties>(nicId)?.properties?.networkSecurityGroup?.id;
     const subnetNsg = estate.get<SubnetProperties>(subnetId)?.properties?.networkSecurityGroup?.id;
-    chain = {};
     const nic = nicNsg ? compiledNsg(estate, nicNsg) : undefined;
     const subnet = subnetNsg ? compiledNsg(estate, subnetNsg) : undefined;
-    if (nic) chain.nic = nic;
-    if (subnet) chain.subnet = subnet;
-    bySubnet.set(subnetId ?? "", chain);
+    point = {
+      ...(nic ? { nic } : {}),
+      ...(subnet ? { subnet } : {}),
+      vnet: nic || subnet ? virtualNetworkTag(estate, subnetId).set : PrefixSet.empty,
+    };
+    bySubnet.set(subnetId ?? "", point);
   }
-  return chain;
+  return point;
 }
 
-function ruleMatches(r: CompiledRule, f: NsgFlow, vnet: PrefixSet): boolean {
-  if (r.protocol !== "*" && r.protocol !== f.protocol) return false;
-  const ported = f.protocol === "Tcp" || f.protocol === "Udp";
-  if (!portMatches(r.sourcePorts, ported ? f.sourcePort : undefined)) return false;
-  if (!portMatches(r.destinationPorts, ported ? f.destinationPort : undefined)) return false;
-  return addressMatches(r.source, f.sourceIp, vnet) && addressMatches(r.destination, f.destinationIp, vnet);
+const PROTOCOL_ANY = "*";
+
+/**
+ * The first rule of one direction of an NSG (by priority) that matches the packet, or undefined when none
+ * does: then the packet is platform traffic no platform-tag rule names, which NSGs do not filter [S4].
+ */
+export function firstMatch(
+  nsg: CompiledNsg,
+  outbound: boolean,
+  protocol: Protocol,
+  sourceIp: IpAddress,
+  sourcePort: number | undefined,
+  destinationIp: IpAddress,
+  destinationPort: number | undefined,
+  vnet: PrefixSet,
+): CompiledRule | undefined {
+  const rules = outbound ? nsg.outbound : nsg.inbound;
+  // [S4] The VM's own traffic to the host's virtual IPs (DNS, DHCP, IMDS) is not filtered unless a rule
+  // names AzurePlatformDNS/IMDS/LKM. Inbound health probes from 168.63.129.16 are filtered (that is what
+  // AllowAzureLoadBalancerInBound is for).
+  const platform = outbound && PLATFORM_IPS.has(destinationIp);
+  const ported = protocol === "Tcp" || protocol === "Udp";
+  const sp = ported ? sourcePort : undefined;
+  const dp = ported ? destinationPort : undefined;
+  if (!platform && dp !== undefined && dp === Math.trunc(dp) && dp >= 0 && dp <= 65535) {
+    // Only the rules whose protocol and destination ports admit the packet need testing.
+    const index = outbound ? nsg.outboundIndex : nsg.inboundIndex;
+    const candidates = candidatesFor(protocol === "Tcp" ? index.tcp : index.udp, dp);
+    for (let k = 0; k < candidates.length; k++) {
+      const r = rules[candidates[k]!]!;
+      if (!portMatches(r.sourcePorts, sp)) continue;
+      if (addressMatches(r.source, sourceIp, vnet) && addressMatches(r.destination, destinationIp, vnet))
+        return r;
+    }
+    return undefined;
+  }
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i]!;
+    if (platform && !r.destination.platform) continue;
+    if (r.protocol !== PROTOCOL_ANY && r.protocol !== protocol) continue;
+    if (!portMatches(r.sourcePorts, sp) || !portMatches(r.destinationPorts, dp)) continue;
+    if (addressMatches(r.source, sourceIp, vnet) && addressMatches(r.destination, destinationIp, vnet))
+      return r;
+  }
+  return undefined;
 }
 
 function evaluateOne(nsg: CompiledNsg, association: Association, f: NsgFlow, vnet: PrefixSet): NsgEvaluation {
   const outbound = f.direction === "Outbound";
-  // [S4] The VM's own traffic to the host's virtual IPs (DNS, DHCP, IMDS) is not filtered unless a rule
-  // names AzurePlatformDNS/IMDS/LKM. Inbound health probes from 168.63.129.16 are filtered (that is what
-  // AllowAzureLoadBalancerInBound is for).
-  const platform = outbound && PLATFORM_IPS.has(f.destinationIp);
-  for (const r of outbound ? nsg.outbound : nsg.inbound) {
-    if (platform && !r.destination.platform) continue;
-    if (ruleMatches(r, f, vnet)) {
-      return {
-        nsgId: nsg.id,
-        association,
-        direction: f.direction,
-        rule: r.name,
-        ...(r.id !== undefined ? { ruleId: r.id } : {}),
-        priority: r.priority,
-        access: r.access,
-        reason: r.reason,
-      };
-    }
+  const r = firstMatch(
+    nsg,
+    outbound,
+    f.protocol,
+    f.sourceIp,
+    f.sourcePort,
+    f.destinationIp,
+    f.destinationPort,
+    vnet,
+  );
+  if (r) {
+    return {
+      nsgId: nsg.id,
+      association,
+      direction: f.direction,
+      rule: r.name,
+      ...(r.id !== undefined ? { ruleId: r.id } : {}),
+      priority: r.priority,
+      access: r.access,
+      reason: r.reason,
+    };
   }
   return {
     nsgId: nsg.id,
@@ -91,17 +143,17 @@ function evaluateOne(nsg: CompiledNsg, association: Association, f: NsgFlow, vne
  * blocker; the flow passes only when all allow (see `nsgVerdict`).
  */
 export function evaluateNsgs(estate: Estate, flow: NsgFlow): NsgEvaluation[] {
-  const chain = chainOf(estate, flow.nicId, flow.subnetId);
-  if (!chain.nic && !chain.subnet) return [];
-  const vnet = virtualNetworkTag(estate, flow.subnetId).set;
+  const point = nsgPointOf(estate, flow.nicId, flow.subnetId);
+  if (!point.nic && !point.subnet) return [];
+  const vnet = point.vnet;
   const out: NsgEvaluation[] = [];
   // [S5] Outbound: NIC NSG, then subnet NSG. Inbound: subnet NSG, then NIC NSG.
   if (flow.direction === "Outbound") {
-    if (chain.nic) out.push(evaluateOne(chain.nic, "networkInterface", flow, vnet));
-    if (chain.subnet) out.push(evaluateOne(chain.subnet, "subnet", flow, vnet));
+    if (point.nic) out.push(evaluateOne(point.nic, "networkInterface", flow, vnet));
+    if (point.subnet) out.push(evaluateOne(point.subnet, "subnet", flow, vnet));
   } else {
-    if (chain.subnet) out.push(evaluateOne(chain.subnet, "subnet", flow, vnet));
-    if (chain.nic) out.push(evaluateOne(chain.nic, "networkInterface", flow, vnet));
+    if (point.subnet) out.push(evaluateOne(point.subnet, "subnet", flow, vnet));
+    if (point.nic) out.push(evaluateOne(point.nic, "networkInterface", flow, vnet));
   }
   return out;
 }

@@ -1,3 +1,4 @@
+export type { CompiledNsg, CompiledRule } from "./compile.js";
 export { DEFAULT_RULES } from "./defaultRules.js";
 export {
   type EffectiveNetworkSecurityGroup,
@@ -7,9 +8,12 @@ export {
 } from "./effective.js";
 export {
   evaluateNsgs,
+  firstMatch,
   type IpFlowVerifyRequest,
   type IpFlowVerifyResult,
   ipFlowVerify,
+  type NsgPoint,
+  nsgPointOf,
   nsgVerdict,
 } from "./evaluate.js";
 export type { Access, Association, Direction, NsgEvaluation, NsgFlow } from "./types.js";

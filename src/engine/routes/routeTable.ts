@@ -1,6 +1,15 @@
 // The compiled route table of one subnet: route states (Active/Invalid), the selection algorithm of §2.4
 // on precomputed longest-prefix tables, and the effective-route view.
-import { containsIp, formatIp, type IpAddress, LpmTable, type Prefix, PrefixSet } from "../../net/index.js";
+import {
+  containsIp,
+  formatIp,
+  type IpAddress,
+  type LpmEntry,
+  LpmTable,
+  type Prefix,
+  PrefixSet,
+  prefixRange,
+} from "../../net/index.js";
 import type { EffectiveRoute } from "../trace.js";
 import { isPreferredSystem, Rank, type RouteGroup } from "./routeGroup.js";
 import type { RouteDecision, RouteEntry, SubnetRoutes } from "./types.js";
@@ -16,6 +25,9 @@ interface Slot {
   /** A BGP route that a VnetLocal/VNetPeering/SE system route always overrides. */
   droppedBgp: boolean;
 }
+
+/** A piece's decision: undefined until first needed, null when no route holds the piece. */
+type Decided = RouteDecision | null | undefined;
 
 const bySlotRank = (a: Slot, b: Slot): number => a.rank - b.rank || a.order - b.order;
 
@@ -46,23 +58,6 @@ function label(s: Slot): string {
   return systemLabel(s);
 }
 
-class Decision implements RouteDecision {
-  private reason?: string;
-  constructor(
-    private readonly table: RouteTable,
-    private readonly ip: IpAddress,
-    private readonly slot: Slot,
-  ) {}
-  get route(): RouteEntry {
-    return this.slot.entry;
-  }
-  // Explained on demand: selection stays a hash probe or two, the sentence is built only when read.
-  get why(): string {
-    this.reason ??= this.table.explain(this.ip, this.slot);
-    return this.reason;
-  }
-}
-
 export class RouteTable implements SubnetRoutes {
   private readonly slots: Slot[] = [];
   private readonly slotOf = new Map<RouteEntry, Slot>();
@@ -74,6 +69,17 @@ export class RouteTable implements SubnetRoutes {
   private readonly withoutBgp = new LpmTable<Slot>();
   /** Where the special rule applies: active VnetLocal, VNetPeering and SE system routes. */
   private readonly preferred: PrefixSet;
+  /**
+   * The decision for every destination whose longest match in `everything` is a given entry. The prefixes
+   * holding an address are nested, so that entry fixes all of them, hence whether the special rule applies,
+   * the winner and its explanation: one decision per entry serves every address under it.
+   */
+  private readonly decided = new Map<LpmEntry<Slot>, RouteDecision | null>();
+  /**
+   * IPv4 space cut where any prefix starts or ends: inside one piece every address has the same longest
+   * match, so a binary search finds its decision (built on first use).
+   */
+  private pieces?: { starts: Uint32Array; longest: (LpmEntry<Slot> | undefined)[]; decisions: Decided[] };
 
   constructor(
     readonly subnetId: string,
@@ -163,9 +169,50 @@ export class RouteTable implements SubnetRoutes {
   }
 
   select(ip: IpAddress): RouteDecision | undefined {
-    const table = this.preferred.has(ip) ? this.withoutBgp : this.withBgp;
-    const e = table.lookup(ip);
-    return e ? new Decision(this, ip, e.values[0]!) : undefined;
+    if (ip.family === 4) {
+      this.pieces ??= this.cut();
+      const { starts, longest, decisions } = this.pieces;
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        if (starts[mid]! <= ip.value) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      let d = decisions[hi];
+      if (d === undefined) {
+        d = this.decide(ip, longest[hi]);
+        decisions[hi] = d;
+      }
+      return d ?? undefined;
+    }
+    return this.decide(ip, this.everything.lookup(ip)) ?? undefined;
+  }
+
+  private cut(): { starts: Uint32Array; longest: (LpmEntry<Slot> | undefined)[]; decisions: Decided[] } {
+    const cuts = new Set<number>([0]);
+    for (const e of this.everything.entries()) {
+      if (e.prefix.family !== 4) continue;
+      const { first, last } = prefixRange(e.prefix);
+      cuts.add(first.value as number);
+      if ((last.value as number) < 0xffffffff) cuts.add((last.value as number) + 1);
+    }
+    const starts = Uint32Array.from([...cuts].sort((a, b) => a - b));
+    const longest = Array.from(starts, (value) => this.everything.lookup({ family: 4, value }));
+    return { starts, longest, decisions: new Array<Decided>(starts.length).fill(undefined) };
+  }
+
+  /** The decision for `ip`, whose longest match in `everything` is `longest`. */
+  private decide(ip: IpAddress, longest: LpmEntry<Slot> | undefined): RouteDecision | null {
+    if (!longest) return null; // no route at all contains the address
+    let d = this.decided.get(longest);
+    if (d === undefined) {
+      const table = this.preferred.has(ip) ? this.withoutBgp : this.withBgp;
+      const winner = table.lookup(ip)?.values[0];
+      d = winner ? { route: winner.entry, why: this.explain(ip, winner) } : null;
+      this.decided.set(longest, d);
+    }
+    return d;
   }
 
   /** The one-sentence reason `winner` was chosen for `ip`. */

@@ -7,6 +7,7 @@ import { defaultEndpointLocations, endpointService } from "../../../model/servic
 import type { ResourceTypeDef } from "../../resourceType.js";
 import { checkName, propsOf, succeeded } from "../common.js";
 import { subnetBackReferences } from "./backReferences.js";
+import { checkSubnetReferences } from "./subnetReferences.js";
 
 export const subnets: ResourceTypeDef = {
   type: "Microsoft.Network/virtualNetworks/subnets",
@@ -45,7 +46,7 @@ export const subnets: ResourceTypeDef = {
     for (const key of ["ipConfigurations", "privateEndpoints"]) delete p[key]; // read-only, computed on read
     return succeeded(r);
   },
-  validate(r) {
+  validate(r, ctx) {
     const services = (propsOf(r).serviceEndpoints as ServiceEndpointFormat[]).map((s) =>
       s.service.toLowerCase(),
     );
@@ -57,6 +58,7 @@ export const subnets: ResourceTypeDef = {
         { target: r.id },
       );
     }
+    checkSubnetReferences(r as ArmResource<SubnetProperties>, ctx.parent?.location ?? "", ctx.before());
   },
   checkDelete(r, estate) {
     const users = subnetBackReferences(estate, r.id);

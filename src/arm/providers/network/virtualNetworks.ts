@@ -5,7 +5,10 @@ import type { SubnetProperties, VirtualNetworkProperties } from "../../../model/
 import { containsPrefix, overlaps, parsePrefixDetailed, type Prefix } from "../../../net/index.js";
 import type { ResourceTypeDef } from "../../resourceType.js";
 import { checkName, keepGuid, normaliseLocation, propsOf, succeeded } from "../common.js";
-import { droppedSubnetsInUse } from "./subnets.js";
+import { dnsLinksTo } from "./backReferences.js";
+import { refuseInUse } from "./references.js";
+import { droppedSubnetsInUse, subnets } from "./subnets.js";
+import { presentPeerings } from "./virtualNetworkPeerings.js";
 
 /** A prefix as ARM checks it: CIDR syntax first, then no host bits. */
 export function armPrefix(text: unknown, resourceId: string): Prefix {
@@ -97,5 +100,30 @@ export const virtualNetworks: ResourceTypeDef = {
         { target: dropped[0]!.id },
       );
     }
+  },
+  checkDelete(r, estate) {
+    const inUse = droppedSubnetsInUse(r, { ...r, properties: { ...propsOf(r), subnets: [] } }, estate);
+    if (inUse.length > 0) {
+      // Azure refuses to delete a VNet whose subnets hold NICs or private endpoints with the subnet's own error.
+      throw new VnetlabError(
+        "InUseSubnetCannotBeDeleted",
+        `Subnet ${inUse[0]!.id.split("/").pop()} is in use by other resources and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet. See aka.ms/deletesubnet.`,
+        { target: inUse[0]!.id },
+      );
+    }
+    // [INF] code and message: private DNS zone links name the VNet; vnetlab refuses rather than leave them dangling.
+    refuseInUse(
+      "InUseVirtualNetworkCannotBeDeleted",
+      dnsLinksTo(estate, r.id),
+      (ids) =>
+        `Virtual network ${r.id} cannot be deleted because it is in use by the following private DNS zone links: ${ids}.`,
+      r.id,
+    );
+  },
+  present(r, estate) {
+    const p = propsOf(r) as VirtualNetworkProperties;
+    p.subnets = (p.subnets ?? []).map((s) => subnets.present!(s, estate) as ArmResource<SubnetProperties>);
+    presentPeerings(r, estate);
+    return r;
   },
 };

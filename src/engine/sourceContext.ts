@@ -1,0 +1,184 @@
+// What a trace needs about each place a flow starts from or passes through — the subnet and VNet of a NIC IP
+// configuration, its NSGs and VirtualNetwork tag, its route table, its egress — worked out once per
+// configuration and per subnet (the estate is immutable), so that trace() parses no resource ids and
+// lower-cases no strings on its hot path.
+import type { ArmResource } from "../model/arm.js";
+import type { Estate } from "../model/estate.js";
+import type { SubnetProperties, VirtualNetworkProperties } from "../model/resources/network.js";
+import { ServiceTypes, type StorageAccountProperties } from "../model/resources/services.js";
+import { formatIp } from "../net/index.js";
+import { egressOf } from "./egress.js";
+import type { FlowSource } from "./flow.js";
+import type { RequestOrigin } from "./firewalls/types.js";
+import { type NsgPoint, nsgPointOf } from "./nsg/index.js";
+import { type SubnetRoutes, subnetRoutes } from "./routes/index.js";
+import { type NicIpConfig, type Topology, topologyOf } from "./topology.js";
+
+/** Region names compare without spaces or case ("East US" = "eastus"). */
+const regionKey = (r: string | undefined): string | undefined => r?.replace(/\s+/g, "").toLowerCase();
+
+export class SubnetContext {
+  /** The VNet's region as `regionKey` gives it. */
+  readonly regionKey: string | undefined;
+  private table: SubnetRoutes | undefined;
+
+  constructor(
+    private readonly estate: Estate,
+    readonly subnet: ArmResource<SubnetProperties>,
+    readonly vnet: ArmResource<VirtualNetworkProperties>,
+  ) {
+    this.regionKey = regionKey(vnet.location);
+  }
+
+  /** The subnet's effective routes, built when a flow first leaves the subnet. */
+  get routes(): SubnetRoutes {
+    this.table ??= subnetRoutes(this.estate, this.subnet.id);
+    return this.table;
+  }
+}
+
+/** How internet-bound traffic leaves a NIC configuration (see egress.ts), with the texts a trace shows. */
+export type EgressPath =
+  | { kind: "none"; reason: string }
+  | {
+      kind: "egress";
+      origin: RequestOrigin;
+      egressIp: string;
+      /** The path summary when the service sees the egress address, and when it sees an internal one. */
+      summary: string;
+      internalSummary: string;
+    };
+
+export interface NicContext {
+  readonly config: NicIpConfig;
+  /** The configuration's subnet and VNet; undefined when the estate lacks either. */
+  readonly at: SubnetContext | undefined;
+  /** The NIC's and its subnet's NSGs: outbound where the flow starts, inbound where it arrives. */
+  readonly nsgs: NsgPoint;
+  readonly privateIpText: string;
+  /** The `source` stage's summary for a flow from this configuration (built on first use). */
+  sourceSummary?: string;
+  egress?: EgressPath;
+  serviceEndpointOrigin?: RequestOrigin;
+}
+
+interface EstateContext {
+  readonly topo: Topology;
+  readonly subnets: Map<string, SubnetContext | null>;
+  readonly nics: Map<NicIpConfig, NicContext>;
+}
+
+const contexts = new WeakMap<Estate, EstateContext>();
+
+function contextOf(estate: Estate): EstateContext {
+  let c = contexts.get(estate);
+  if (!c) {
+    c = { topo: topologyOf(estate), subnets: new Map(), nics: new Map() };
+    contexts.set(estate, c);
+  }
+  return c;
+}
+
+/** The subnet and VNet behind a subnet id (cached by the id string); undefined when either is missing. */
+export function subnetContext(estate: Estate, subnetId: string): SubnetContext | undefined {
+  const c = contextOf(estate);
+  let s = c.subnets.get(subnetId);
+  if (s === undefined) {
+    const subnet = c.topo.subnet(subnetId);
+    const vnet = c.topo.vnetOf(subnetId);
+    s = subnet && vnet ? new SubnetContext(estate, subnet, vnet) : null;
+    c.subnets.set(subnetId, s);
+  }
+  return s ?? undefined;
+}
+
+export function nicContext(estate: Estate, config: NicIpConfig): NicContext {
+  const c = contextOf(estate);
+  let n = c.nics.get(config);
+  if (!n) {
+    n = {
+      config,
+      at: subnetContext(estate, config.subnetId),
+      nsgs: nsgPointOf(estate, config.nic.id, config.subnetId),
+      privateIpText: formatIp(config.privateIp),
+    };
+    c.nics.set(config, n);
+  }
+  return n;
+}
+
+/** The context of a flow's NIC source, or undefined when the NIC has no such IP configuration. */
+export function nicSourceContext(
+  estate: Estate,
+  src: Extract<FlowSource, { kind: "nic" }>,
+): NicContext | undefined {
+  const configs = contextOf(estate).topo.ipConfigsOf(src.nicId);
+  for (const config of configs) if (config.name === src.ipConfigName) return nicContext(estate, config);
+  return undefined;
+}
+
+/** Whether a flow source says what its configuration says (callers may build sources by hand). */
+export function sourceMatches(src: Extract<FlowSource, { kind: "nic" }>, config: NicIpConfig): boolean {
+  return (
+    src.nicId === config.nic.id &&
+    src.subnetId === config.subnetId &&
+    src.privateIp.family === config.privateIp.family &&
+    src.privateIp.value === config.privateIp.value
+  );
+}
+
+const VIA = {
+  natGateway: "NAT gateway",
+  instancePublicIp: "instance public IP",
+  defaultOutboundAccess: "default outbound access",
+} as const;
+
+export function egressPath(estate: Estate, n: NicContext, at: SubnetContext): EgressPath {
+  if (n.egress) return n.egress;
+  const egress = egressOf(estate, n.config, at.subnet);
+  if (egress.kind === "none") {
+    n.egress = { kind: "none", reason: egress.reason };
+  } else {
+    const egressIp = formatIp(egress.ip);
+    const via = VIA[egress.kind];
+    n.egress = {
+      kind: "egress",
+      origin: { kind: "public", ip: egress.ip, azureRegion: at.vnet.location },
+      egressIp,
+      summary: `over the internet path, source NATed to ${egressIp} (${via})`,
+      internalSummary: `over the internet path (${via} ${egressIp}); Storage in the same region sees an Azure-internal address instead`,
+    };
+  }
+  return n.egress;
+}
+
+export function serviceEndpointOrigin(n: NicContext, at: SubnetContext): RequestOrigin {
+  n.serviceEndpointOrigin ??= {
+    kind: "serviceEndpoint",
+    subnetId: at.subnet.id,
+    vnetId: at.vnet.id,
+    privateIp: n.config.privateIp,
+    region: at.vnet.location ?? "",
+  };
+  return n.serviceEndpointOrigin;
+}
+
+const STORAGE = ServiceTypes.storageAccount.toLowerCase();
+/** Per resource: the region key of a storage account's primary location; null for other resources. */
+const storageRegions = new WeakMap<ArmResource, string | undefined | null>();
+
+/** A storage account whose primary region is the client's: requests reach it from Azure-internal addresses. */
+export function sameRegionStorage(resource: ArmResource, at: SubnetContext): boolean {
+  let key = storageRegions.get(resource);
+  if (key === undefined && !storageRegions.has(resource)) {
+    key =
+      resource.type.toLowerCase() === STORAGE
+        ? regionKey(
+            (resource.properties as StorageAccountProperties | undefined)?.primaryLocation ??
+              resource.location,
+          )
+        : null;
+    storageRegions.set(resource, key);
+  }
+  return key !== null && at.vnet.location !== undefined && key === at.regionKey;
+}

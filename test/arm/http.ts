@@ -1,0 +1,57 @@
+// Plain HTTPS against a harness server, for providers without an Azure SDK in the dev dependencies: a bearer
+// token, JSON in and out, the harness certificate as CA.
+import { request } from "node:https";
+import type { Harness } from "./harness.js";
+
+export interface HttpResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON, or undefined for an empty body. */
+  body: unknown;
+}
+
+/** `path` is the ARM path with its query (`/subscriptions/...?api-version=...`). */
+export function armRequest(h: Harness, method: string, path: string, body?: unknown): Promise<HttpResult> {
+  const url = new URL(path, h.endpoint);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method,
+        ca: h.ca,
+        headers: {
+          authorization: "Bearer vnetlab-test-token",
+          accept: "application/json",
+          ...(payload !== undefined
+            ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }
+            : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          try {
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: text ? JSON.parse(text) : undefined,
+            });
+          } catch (e) {
+            reject(e instanceof Error ? e : new Error(String(e)));
+          }
+        });
+      },
+    );
+    req.on("error", reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}
+
+/** The ARM error code of a reply, if it is an error. */
+export function errorCode(r: HttpResult): string | undefined {
+  return (r.body as { error?: { code?: string } } | undefined)?.error?.code;
+}

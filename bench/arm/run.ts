@@ -3,16 +3,22 @@
 // that does no work (bench/arm/minimal.ts), in the same run, with the same load (autocannon: same connections,
 // duration, warm-up, paths and bodies). Prints both, their ratio against the targets, and the machine.
 //
-//   node --import tsx bench/arm/run.ts                        # 200 VNets, 16 connections, 10 s per run
+//   node --import tsx bench/arm/run.ts                        # 200 VNets, 16 connections, 10 s per server
 //   node --import tsx bench/arm/run.ts --duration 5 --connections 32
 //   node --import tsx bench/arm/run.ts --only put --cpu-prof bench/arm/out/prof   # profile vnetlab under load
 //
-// Options: --duration S (measured seconds per server and phase, default 10); --rounds N (the measured seconds
-// are split into N runs alternating between the two servers, default 2); --warmup S (unmeasured seconds
-// before the runs of each server and phase, default 3); --connections N (default 16); --vnets N (VNets seeded, default 200); --only get|put;
-// --data-dir DIR (default: a new temporary directory; its file system decides what an fsync costs);
-// --cpu-prof DIR (vnetlab runs under node --cpu-prof, one .cpuprofile per phase, summarised with
-// bench/trace/profile.ts); --top N (functions shown per profile, default 25); --keep (keep the data directory).
+// Options:
+//   --duration S     measured seconds per server and phase (default 10)
+//   --rounds N       the measured seconds split into N runs alternating between the servers (default 2)
+//   --warmup S       unmeasured seconds before each server's runs in each phase (default 3)
+//   --connections N  concurrent keep-alive connections (default 16)
+//   --vnets N        VNets seeded and cycled over (default 200)
+//   --only get|put   one phase only
+//   --data-dir DIR   where vnetlab's database lives (default: a new temporary directory; its file system
+//                    decides what an fsync costs)
+//   --cpu-prof DIR   run vnetlab under node --cpu-prof, one .cpuprofile per phase, summarised as
+//                    bench/trace/profile.ts does; --top N functions per table (default 25)
+//   --keep           keep the temporary data directory
 //
 // Correctness is checked during the run: every response must be 2xx with the body expected (a PUT's reply
 // carries the tag it was sent), and after the PUT run vnetlab is killed with SIGKILL (SIGTERM when profiling,

@@ -102,14 +102,12 @@ export function createArmServer(opts: ArmServerOptions): { app: FastifyInstance;
       return sendError(reply, new VnetlabError("InvalidRequestContent", err.message));
     }
     reply.log.error(err);
-    void reply
-      .code(500)
-      .send({
-        error: {
-          code: "InternalServerError",
-          message: "vnetlab hit an internal error; the request changed nothing.",
-        },
-      });
+    void reply.code(500).send({
+      error: {
+        code: "InternalServerError",
+        message: "vnetlab hit an internal error; the request changed nothing.",
+      },
+    });
   });
 
   app.get("/metadata/endpoints", async (req) =>
@@ -128,7 +126,8 @@ export function createArmServer(opts: ArmServerOptions): { app: FastifyInstance;
         "Authentication failed. The 'Authorization' header is missing.",
       );
     }
-    const url = new URL(req.url, "http://x");
+    // ARM tolerates repeated slashes (the SDK's create-by-id sends //subscriptions/...).
+    const url = new URL(req.url.replace(/^\/+/, "/"), "http://x");
     const path = parseArmPath(url.pathname);
     if (!path)
       throw new VnetlabError(

@@ -94,7 +94,11 @@ export const errorCatalog = {
   InUseVirtualNetworkCannotBeDeleted: { status: 400, source: "ARM Microsoft.Network [INF]" },
   InUseVirtualNetworkGatewayCannotBeDeleted: { status: 400, source: "ARM Microsoft.Network [INF]" },
   InUseLocalNetworkGatewayCannotBeDeleted: { status: 400, source: "ARM Microsoft.Network [INF]" },
+  // <Type>CountLimitReached: the pattern of the observed VnetCountLimitReached / PublicIPCountLimitReached [INF].
   NetworkWatcherCountLimitReached: { status: 400, source: "ARM Microsoft.Network [INF]" },
+  NetworkSecurityGroupCountLimitReached: { status: 400, source: "ARM Microsoft.Network [INF]" },
+  RouteTableCountLimitReached: { status: 400, source: "ARM Microsoft.Network [INF]" },
+  ServiceEndpointPolicyCountLimitReached: { status: 400, source: "ARM Microsoft.Network [INF]" },
   // -- PaaS providers (Storage, Sql, DBfor*, KeyVault, DocumentDB, ServiceBus, EventHub, Web, CognitiveServices, ContainerRegistry) --
   // Storage: VNet-rule validation wraps the Network RP's code in its message ("...: SubnetsHaveNoServiceEndpoints
   // Configured:Subnets ..."), §4.1 R4 [S10][OBS azure-cli #32434, azure-docs #113515 / #104109].

@@ -36,28 +36,45 @@ function find<V extends number | bigint>(iv: Intervals<V>, v: V): number {
   return hi; // index of the last interval starting at or before v, or -1
 }
 
-/** `find` for IPv4 on typed arrays. */
-function find4(starts: Uint32Array, v: number): number {
+/**
+ * IPv4 membership in merged intervals stored interleaved, `[start0, end0, start1, end1, ...]` from `at`
+ * (after `count` pairs), so that an interval's two ends share a cache line.
+ */
+export function inPairs(pairs: Uint32Array, at: number, count: number, v: number): boolean {
   let lo = 0;
-  let hi = starts.length - 1;
+  let hi = count - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    if (starts[mid]! <= v) lo = mid + 1;
+    if (pairs[at + 2 * mid]! <= v) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return hi >= 0 && v <= pairs[at + 2 * hi + 1]!;
+}
+
+/** The index of the last pair starting at or before v, or -1. */
+function find4(pairs: Uint32Array, v: number): number {
+  let lo = 0;
+  let hi = pairs.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (pairs[2 * mid]! <= v) lo = mid + 1;
     else hi = mid - 1;
   }
   return hi;
 }
 
 export class PrefixSet {
-  /** IPv4 intervals as typed arrays: one shape and one number type, so membership stays a tight loop. */
-  private readonly starts4: Uint32Array;
-  private readonly ends4: Uint32Array;
+  /** IPv4 intervals as interleaved [start, end] pairs: one typed array, one number type, a tight loop. */
+  readonly pairs4: Uint32Array;
   private readonly v6: Intervals<bigint>;
   private readonly hasV6: boolean;
 
   private constructor(v4: Intervals<number>, v6: Intervals<bigint>) {
-    this.starts4 = Uint32Array.from(v4.starts);
-    this.ends4 = Uint32Array.from(v4.ends);
+    this.pairs4 = new Uint32Array(2 * v4.starts.length);
+    v4.starts.forEach((start, i) => {
+      this.pairs4[2 * i] = start;
+      this.pairs4[2 * i + 1] = v4.ends[i]!;
+    });
     this.v6 = v6;
     this.hasV6 = v6.starts.length > 0;
   }
@@ -94,7 +111,7 @@ export class PrefixSet {
   }
 
   get isEmpty(): boolean {
-    return this.starts4.length === 0 && !this.hasV6;
+    return this.pairs4.length === 0 && !this.hasV6;
   }
 
   has(ip: IpAddress): boolean {
@@ -106,16 +123,15 @@ export class PrefixSet {
 
   /** Membership of an IPv4 address given as a uint32. */
   hasV4(value: number): boolean {
-    const i = find4(this.starts4, value);
-    return i >= 0 && value <= this.ends4[i]!;
+    return inPairs(this.pairs4, 0, this.pairs4.length >>> 1, value);
   }
 
   /** True when every address of `p` is in the set. */
   containsPrefix(p: Prefix): boolean {
     const { first, last } = prefixRange(p);
     if (first.family === 4 && last.family === 4) {
-      const i = find4(this.starts4, first.value);
-      return i >= 0 && last.value <= this.ends4[i]!;
+      const i = find4(this.pairs4, first.value);
+      return i >= 0 && last.value <= this.pairs4[2 * i + 1]!;
     }
     if (first.family === 6 && last.family === 6) {
       const i = find(this.v6, first.value);
@@ -128,8 +144,8 @@ export class PrefixSet {
   overlapsPrefix(p: Prefix): boolean {
     const { first, last } = prefixRange(p);
     if (first.family === 4 && last.family === 4) {
-      const i = find4(this.starts4, last.value);
-      return i >= 0 && this.ends4[i]! >= first.value;
+      const i = find4(this.pairs4, last.value);
+      return i >= 0 && this.pairs4[2 * i + 1]! >= first.value;
     }
     if (first.family === 6 && last.family === 6) {
       const i = find(this.v6, last.value);
@@ -141,12 +157,12 @@ export class PrefixSet {
   /** The merged inclusive ranges, IPv4 first. */
   ranges(): [IpAddress, IpAddress][] {
     const out: [IpAddress, IpAddress][] = [];
-    this.starts4.forEach((s, i) => {
+    for (let i = 0; i < this.pairs4.length; i += 2) {
       out.push([
-        { family: 4, value: s },
-        { family: 4, value: this.ends4[i]! },
+        { family: 4, value: this.pairs4[i]! },
+        { family: 4, value: this.pairs4[i + 1]! },
       ]);
-    });
+    }
     this.v6.starts.forEach((s, i) => {
       out.push([
         { family: 6, value: s },

@@ -1,29 +1,16 @@
 // The diagnostics of §10 through the real @azure/arm-network client over HTTPS: a NIC's effective routes and
 // security groups, and Network Watcher's ipFlowVerify, nextHop, securityGroupView and connectivityCheck, each
-// a long-running operation whose result the SDK fetches from the Location URL. (Location reads:
-// diagnostics.locations.test.ts.)
-//
-// The VNet is created through the SDK. NSGs, NICs, VMs, the watchers and the storage accounts are written
-// straight into the store (StoreChange puts): their resource types are being written in parallel, and the
-// estate compiles whatever is stored. Until the NIC and Network Watcher types are registered, minimal
-// read-only definitions stand in for them so that their actions can be dispatched.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type NetworkManagementClient as Client, NetworkManagementClient } from "@azure/arm-network";
+// a long-running operation whose result the SDK fetches from the Location URL. Every resource is created
+// through the SDKs too (VMs, which have no SDK among the dependencies, through the generic resource API).
+// (Location reads: diagnostics.locations.test.ts.)
+import { NetworkManagementClient } from "@azure/arm-network";
 import { ResourceManagementClient } from "@azure/arm-resources";
+import { StorageManagementClient } from "@azure/arm-storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureCertificate } from "../../src/arm/certificates.js";
-import { attachDiagnosticsActions } from "../../src/arm/providers/diagnostics/index.js";
-import { defaultRegistry } from "../../src/arm/providers/index.js";
-import { createArmServer } from "../../src/arm/server.js";
-import type { ArmResource } from "../../src/model/arm.js";
-import { NetworkTypes as N } from "../../src/model/resources/network.js";
-import { createMemoryStore } from "../../src/store/memoryStore.js";
-import type { ResourceStore } from "../../src/store/types.js";
-import { credential, SUBSCRIPTION } from "./harness.js";
+import { credential, type Harness, startServer, SUBSCRIPTION } from "./harness.js";
 
 const RG = "rg-diag";
+const LOCATION = "eastus";
 const SUB = `/subscriptions/${SUBSCRIPTION}`;
 const NET = `${SUB}/resourceGroups/${RG}/providers/Microsoft.Network`;
 const STORAGE = `${SUB}/resourceGroups/${RG}/providers/Microsoft.Storage/storageAccounts`;
@@ -32,124 +19,106 @@ const subnetId = (name: string): string => `${NET}/virtualNetworks/vnet1/subnets
 const vmId = (name: string): string =>
   `${SUB}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachines/${name}`;
 
-/** A resource of `type` at `id`, in eastus unless told otherwise. */
-function res(type: string, id: string, properties: object, location = "eastus"): ArmResource {
-  return { id, name: id.split("/").pop()!, type, location, properties };
-}
-
-/** Outbound TCP rules from VirtualNetwork: [name, priority, access, port, destination]. */
-function nsg(name: string, rules: [string, number, string, string, string][]): ArmResource {
-  const securityRules = rules.map(([rule, priority, access, port, to]) => ({
-    name: rule,
-    properties: {
-      ...{ priority, access, direction: "Outbound", protocol: "Tcp", sourceAddressPrefix: "VirtualNetwork" },
-      ...{ sourcePortRange: "*", destinationAddressPrefix: to, destinationPortRange: port },
-    },
-  }));
-  return res(N.networkSecurityGroup, `${NET}/networkSecurityGroups/${name}`, { securityRules });
-}
+let h: Harness;
+let network: NetworkManagementClient;
 
 /** A NIC with one static address, and the VM it belongs to. */
-function vm(
-  name: string,
-  subnet: string,
-  ip: string,
-  opts: { enableIPForwarding?: boolean } = {},
-): ArmResource[] {
-  const nicId = `${NET}/networkInterfaces/nic-${name}`;
-  const config = {
-    privateIPAddress: ip,
-    privateIPAllocationMethod: "Static",
-    subnet: { id: subnetId(subnet) },
-  };
-  const nic = res(N.networkInterface, nicId, {
-    ipConfigurations: [{ id: `${nicId}/ipConfigurations/ipconfig1`, name: "ipconfig1", properties: config }],
-    virtualMachine: { id: vmId(name) },
-    ...opts,
+async function vm(name: string, subnet: string, ip: string, enableIPForwarding = false): Promise<void> {
+  const nic = await network.networkInterfaces.beginCreateOrUpdateAndWait(RG, `nic-${name}`, {
+    location: LOCATION,
+    enableIPForwarding,
+    ipConfigurations: [
+      {
+        name: "ipconfig1",
+        privateIPAddress: ip,
+        privateIPAllocationMethod: "Static",
+        subnet: { id: subnetId(subnet) },
+      },
+    ],
   });
-  const networkProfile = { networkInterfaces: [{ id: nicId, properties: { primary: true } }] };
-  return [nic, res(N.virtualMachine, vmId(name), { networkProfile })];
+  const resources = new ResourceManagementClient(credential, SUBSCRIPTION, h.clientOptions);
+  // Without its leading slash: the SDK puts the id after "/", and the server reads a path starting "//" as a
+  // host (server.ts parses req.url with new URL; ARM itself accepts the double slash).
+  await resources.resources.beginCreateOrUpdateByIdAndWait(vmId(name).slice(1), "2024-07-01", {
+    location: LOCATION,
+    properties: { networkProfile: { networkInterfaces: [{ id: nic.id, properties: { primary: true } }] } },
+  });
 }
 
 /** Deny by default; allow the named subnets. */
-function storageAccount(name: string, subnets: string[]): ArmResource {
-  const virtualNetworkRules = subnets.map((s) => ({ id: subnetId(s), action: "Allow" }));
-  const networkAcls = { defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules };
-  return {
-    ...res("Microsoft.Storage/storageAccounts", `${STORAGE}/${name}`, { networkAcls }),
+async function storageAccount(name: string, subnets: string[]): Promise<void> {
+  const storage = new StorageManagementClient(credential, SUBSCRIPTION, h.clientOptions);
+  await storage.storageAccounts.beginCreateAndWait(RG, name, {
+    location: LOCATION,
     kind: "StorageV2",
-  };
+    sku: { name: "Standard_LRS" },
+    minimumTlsVersion: "TLS1_2", // without a second property the SDK drops networkRuleSet (dependencies.md)
+    networkRuleSet: {
+      defaultAction: "Deny",
+      bypass: "AzureServices",
+      virtualNetworkRules: subnets.map((s) => ({ virtualNetworkResourceId: subnetId(s), action: "Allow" })),
+    },
+  });
 }
-
-const watcher = (location: string): ArmResource =>
-  res(N.networkWatcher, `${NET}/networkWatchers/NetworkWatcher_${location}`, {}, location);
-
-async function put(store: ResourceStore, resources: ArmResource[]): Promise<void> {
-  await store.apply(resources.map((resource) => ({ kind: "put", resource, etag: `W/"${resource.name}"` })));
-}
-
-let close: () => Promise<void>;
-let network: Client;
 
 beforeAll(async () => {
-  const registry = defaultRegistry();
-  for (const type of [N.networkInterface, N.networkWatcher]) {
-    if (!registry.get(type)) registry.register({ type, location: "required", prepare: (r) => r });
-  }
-  attachDiagnosticsActions(registry);
-  const store = createMemoryStore();
-  const cert = await ensureCertificate(mkdtempSync(join(tmpdir(), "vnetlab-diag-")));
-  const { app } = createArmServer({ store, https: cert, registry });
-  await app.listen({ host: "127.0.0.1", port: 0 });
-  const address = app.server.address();
-  const endpoint = `https://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-  const clientOptions = { endpoint, tlsOptions: { ca: cert.cert }, updateIntervalInMs: 1 };
-  close = async () => {
-    await app.close();
-    await store.close();
+  h = await startServer();
+  network = new NetworkManagementClient(credential, SUBSCRIPTION, h.clientOptions);
+  const resources = new ResourceManagementClient(credential, SUBSCRIPTION, h.clientOptions);
+  await resources.resourceGroups.createOrUpdate(RG, { location: LOCATION });
+  const outbound = {
+    direction: "Outbound",
+    protocol: "Tcp",
+    sourceAddressPrefix: "VirtualNetwork",
+    sourcePortRange: "*",
   };
-
-  await new ResourceManagementClient(credential, SUBSCRIPTION, clientOptions).resourceGroups.createOrUpdate(
-    RG,
-    {
-      location: "eastus",
-    },
-  );
-  await put(store, [
-    nsg("nsg-app", [
-      ["Allow-Storage-443", 100, "Allow", "443", "Storage"],
-      ["Deny-Internet", 4000, "Deny", "*", "Internet"],
-    ]),
-    res(N.serviceEndpointPolicy, SEP, {
-      serviceEndpointPolicyDefinitions: [
-        {
-          name: "allowed",
-          properties: { service: "Microsoft.Storage", serviceResources: [`${STORAGE}/stgallowed`] },
-        },
-      ],
-    }),
-    res(N.routeTable, `${NET}/routeTables/rt-web`, {
-      routes: [
-        {
-          name: "to-nva",
-          properties: {
-            addressPrefix: "8.8.8.0/24",
-            nextHopType: "VirtualAppliance",
-            nextHopIpAddress: "10.0.4.4",
-          },
-        },
-      ],
-    }),
-  ]);
-  network = new NetworkManagementClient(credential, SUBSCRIPTION, clientOptions);
+  await network.networkSecurityGroups.beginCreateOrUpdateAndWait(RG, "nsg-app", {
+    location: LOCATION,
+    securityRules: [
+      {
+        name: "Allow-Storage-443",
+        priority: 100,
+        access: "Allow",
+        ...outbound,
+        destinationAddressPrefix: "Storage",
+        destinationPortRange: "443",
+      },
+      {
+        name: "Deny-Internet",
+        priority: 4000,
+        access: "Deny",
+        ...outbound,
+        destinationAddressPrefix: "Internet",
+        destinationPortRange: "*",
+      },
+    ],
+  });
+  await network.serviceEndpointPolicies.beginCreateOrUpdateAndWait(RG, "sep-only-allowed", {
+    location: LOCATION,
+    serviceEndpointPolicyDefinitions: [
+      { name: "allowed", service: "Microsoft.Storage", serviceResources: [`${STORAGE}/stgallowed`] },
+    ],
+  });
+  await network.routeTables.beginCreateOrUpdateAndWait(RG, "rt-web", {
+    location: LOCATION,
+    routes: [
+      {
+        name: "to-nva",
+        addressPrefix: "8.8.8.0/24",
+        nextHopType: "VirtualAppliance",
+        nextHopIpAddress: "10.0.4.4",
+      },
+    ],
+  });
+  const storageEndpoint = [{ service: "Microsoft.Storage" }];
   await network.virtualNetworks.beginCreateOrUpdateAndWait(RG, "vnet1", {
-    location: "eastus",
+    location: LOCATION,
     addressSpace: { addressPrefixes: ["10.0.0.0/16"] },
     subnets: [
       {
         name: "snet-app",
         addressPrefix: "10.0.1.0/24",
-        serviceEndpoints: [{ service: "Microsoft.Storage" }],
+        serviceEndpoints: storageEndpoint,
         networkSecurityGroup: { id: `${NET}/networkSecurityGroups/nsg-app` },
       },
       { name: "snet-web", addressPrefix: "10.0.2.0/24", routeTable: { id: `${NET}/routeTables/rt-web` } },
@@ -157,23 +126,22 @@ beforeAll(async () => {
       {
         name: "snet-pol",
         addressPrefix: "10.0.3.0/24",
-        serviceEndpoints: [{ service: "Microsoft.Storage" }],
+        serviceEndpoints: storageEndpoint,
         serviceEndpointPolicies: [{ id: SEP }],
       },
     ],
   });
-  await put(store, [
-    ...vm("vm-app", "snet-app", "10.0.1.4"),
-    ...vm("vm-web", "snet-web", "10.0.2.4"),
-    ...vm("vm-pol", "snet-pol", "10.0.3.4"),
-    ...vm("vm-nva", "snet-nva", "10.0.4.4", { enableIPForwarding: false }),
-    storageAccount("stgallowed", ["snet-app", "snet-pol"]),
-    storageAccount("stgdenied", []),
-    watcher("eastus"),
-    watcher("westus"),
-  ]);
+  await vm("vm-app", "snet-app", "10.0.1.4");
+  await vm("vm-web", "snet-web", "10.0.2.4");
+  await vm("vm-pol", "snet-pol", "10.0.3.4");
+  await vm("vm-nva", "snet-nva", "10.0.4.4", false);
+  await storageAccount("stgallowed", ["snet-app", "snet-pol"]);
+  await storageAccount("stgdenied", []);
+  for (const location of ["eastus", "westus"]) {
+    await network.networkWatchers.createOrUpdate(RG, `NetworkWatcher_${location}`, { location });
+  }
 });
-afterAll(async () => close());
+afterAll(async () => h.close());
 
 describe("NIC effective routes and security groups", () => {
   it("shows the VirtualNetworkServiceEndpoint routes of a subnet with the Storage endpoint", async () => {

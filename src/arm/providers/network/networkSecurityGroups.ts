@@ -3,16 +3,17 @@
 import type { ArmResource } from "../../../model/arm.js";
 import { VnetlabError } from "../../../model/errors.js";
 import { NetworkTypes as N, type SecurityRuleProperties } from "../../../model/resources/network.js";
-import { sameId } from "../../../model/resourceId.js";
 import { DEFAULT_RULES } from "../../../engine/nsg/defaultRules.js";
 import type { ResourceTypeDef } from "../../resourceType.js";
 import { checkName, keepGuid, normaliseLocation, propsOf, succeeded } from "../common.js";
 import { nicsWithNsg, subnetsReferencing } from "./backReferences.js";
-import { listOf, refuseInUse } from "./references.js";
+import { checkCount, listOf, refuseInUse } from "./references.js";
 
 /** §3.5 [S24]: rules per NSG; ASGs across all rules of one NSG. */
 export const MAX_RULES_PER_NSG = 1000;
 export const MAX_ASGS_PER_NSG = 100;
+/** §3.5 [S24]: NSGs per region per subscription. */
+export const MAX_NSGS_PER_REGION = 5000;
 
 function defaultRulesOf(
   nsgId: string,
@@ -62,7 +63,9 @@ export const networkSecurityGroups: ResourceTypeDef = {
     keepGuid(r, ctx);
     return succeeded(r);
   },
-  validate(r) {
+  validate(r, ctx) {
+    // [INF] code (see checkCount); limit §3.5 [S24].
+    checkCount(r, ctx, { code: "NetworkSecurityGroupCountLimitReached", max: MAX_NSGS_PER_REGION, noun: "network security groups", perRegion: true });
     const rules = listOf<ArmResource<SecurityRuleProperties>>(propsOf(r).securityRules);
     if (rules.length > MAX_RULES_PER_NSG) {
       // [INF] code; limit §3.5 [S24].
@@ -120,7 +123,7 @@ export const networkSecurityGroups: ResourceTypeDef = {
   present(r, estate) {
     const p = propsOf(r);
     const subnets = subnetsReferencing(estate, "networkSecurityGroup", r.id);
-    const nics = nicsWithNsg(estate, r.id).filter((n) => !sameId(n.id, r.id));
+    const nics = nicsWithNsg(estate, r.id);
     if (subnets.length) p.subnets = subnets;
     if (nics.length) p.networkInterfaces = nics;
     return r;

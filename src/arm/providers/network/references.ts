@@ -61,6 +61,31 @@ export function refuseInUse(
   throw new VnetlabError(code, message(users.map((u) => u.id).join(", ")), { target });
 }
 
+/**
+ * Refuses a new resource past a per-subscription (and, with `perRegion`, per-region) count: NRP's
+ * `<Type>CountLimitReached` errors [OBS: VnetCountLimitReached and PublicIPCountLimitReached, with messages like
+ * "Cannot create more than 1000 virtual networks for this subscription in this region."]. Only creates count.
+ */
+export function checkCount(
+  r: ArmResource,
+  ctx: { existing?: ArmResource; before(): Estate },
+  limit: { code: ErrorCode; max: number; noun: string; perRegion: boolean },
+): void {
+  if (ctx.existing) return;
+  const sub = r.id.split("/")[2]?.toLowerCase();
+  const count = ctx
+    .before()
+    .ofType(r.type)
+    .filter((x) => x.id.split("/")[2]?.toLowerCase() === sub && (!limit.perRegion || x.location === r.location)).length;
+  if (count >= limit.max) {
+    throw new VnetlabError(
+      limit.code,
+      `Cannot create more than ${limit.max} ${limit.noun} for this subscription${limit.perRegion ? " in this region" : ""}.`,
+      { target: r.id },
+    );
+  }
+}
+
 /** True when `list` holds a reference to `id`. */
 export function refersTo(list: readonly SubResource[] | undefined, id: string): boolean {
   return (list ?? []).some((x) => sameId(x.id, id));

@@ -7,12 +7,13 @@ import { parseIp } from "../../../net/index.js";
 import type { ResourceTypeDef } from "../../resourceType.js";
 import { checkName, keepGuid, normaliseLocation, propsOf, succeeded } from "../common.js";
 import { subnetsReferencing } from "./backReferences.js";
-import { listOf, oneOf, refuseInUse } from "./references.js";
+import { checkCount, listOf, oneOf, refuseInUse } from "./references.js";
 import { armPrefix } from "./virtualNetworks.js";
 
 /** §2.3 [S24][S3]. */
 export const MAX_ROUTES_PER_TABLE = 400;
 export const MAX_SERVICE_TAG_ROUTES_PER_TABLE = 25;
+export const MAX_ROUTE_TABLES_PER_REGION = 200;
 
 /**
  * The REST enum RouteNextHopType has exactly these [S25]; `VNetPeering` and `VirtualNetworkServiceEndpoint` are
@@ -73,7 +74,9 @@ export const routeTables: ResourceTypeDef = {
     keepGuid(r, ctx);
     return succeeded(r);
   },
-  validate(r) {
+  validate(r, ctx) {
+    // [INF] code (see checkCount); limit §2.3 [S24].
+    checkCount(r, ctx, { code: "RouteTableCountLimitReached", max: MAX_ROUTE_TABLES_PER_REGION, noun: "route tables", perRegion: true });
     const list = listOf<ArmResource<RouteProperties>>(propsOf(r).routes);
     if (list.length > MAX_ROUTES_PER_TABLE) {
       // [INF] code; limit §2.3 [S24].

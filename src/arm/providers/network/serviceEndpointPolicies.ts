@@ -12,12 +12,13 @@ import { serviceEndpointPolicyAliases } from "../../../model/serviceCatalog.js";
 import type { ResourceTypeDef } from "../../resourceType.js";
 import { checkName, keepGuid, normaliseLocation, propsOf, succeeded } from "../common.js";
 import { subnetsWithPolicy } from "./backReferences.js";
-import { listOf, refuseInUse } from "./references.js";
+import { checkCount, listOf, refuseInUse } from "./references.js";
 import { subnetHasStorageEndpoint, storageEndpointMissing } from "./subnetReferences.js";
 
 /** §5 S8 [S2]. */
 export const MAX_RESOURCES_PER_DEFINITION = 200;
 export const MAX_DESCRIPTION = 140;
+export const MAX_POLICIES_PER_SUBSCRIPTION = 500;
 
 /** `/subscriptions/{id}`, `/subscriptions/{id}/resourceGroups/{rg}` or a storage account id (§5 S2). */
 function validStorageScope(text: string): boolean {
@@ -103,6 +104,8 @@ export const serviceEndpointPolicies: ResourceTypeDef = {
     return succeeded(r);
   },
   validate(r, ctx) {
+    // [INF] code (see checkCount); limit §5 S8 [S2].
+    checkCount(r, ctx, { code: "ServiceEndpointPolicyCountLimitReached", max: MAX_POLICIES_PER_SUBSCRIPTION, noun: "service endpoint policies", perRegion: false });
     // A policy that gains definitions while attached to a subnet without the storage endpoint fails like the
     // attach itself would (§5 S6) [INF].
     if (listOf<ArmResource>(propsOf(r).serviceEndpointPolicyDefinitions).length === 0) return;

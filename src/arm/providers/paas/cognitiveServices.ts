@@ -15,8 +15,10 @@ import {
   lookupSubnet,
   mergePatch,
   missingEndpointText,
+  priorRuleKeys,
   propsOf,
   type Props,
+  ruleKey,
 } from "./common.js";
 
 // §9 / §4.7 [S20]: 100 VNet rules and 100 IP rules per account.
@@ -66,7 +68,12 @@ function normaliseAcls(raw: unknown): Acls | undefined {
 function validateAccount(r: ArmResource, ctx: WriteContext): void {
   const acls = (propsOf(r) as CognitiveServicesAccountProperties).networkAcls;
   const estate = ctx.after();
+  const priorAcls = (ctx.existing?.properties as CognitiveServicesAccountProperties | undefined)?.networkAcls;
+  const key = (x: { id: string; ignoreMissingVnetServiceEndpoint?: boolean }): string =>
+    ruleKey(x.id, x.ignoreMissingVnetServiceEndpoint);
+  const prior = priorRuleKeys(priorAcls?.virtualNetworkRules, key);
   for (const rule of acls?.virtualNetworkRules ?? []) {
+    if (prior.has(key(rule))) continue;
     const found = lookupSubnet(estate, rule.id);
     if (found.kind === "outside") continue; // §4.7 [S20]: cross-tenant subnets are allowed
     if (found.kind !== "found")

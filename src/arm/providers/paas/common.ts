@@ -161,3 +161,17 @@ export function dropProperties(r: ArmResource, ...names: string[]): Props {
   for (const n of names) delete p[n];
   return p;
 }
+
+/** A VNet rule's identity for "was it already there": its subnet and whether it ignores a missing endpoint. */
+export function ruleKey(subnetId: unknown, ignoreMissing?: unknown): string {
+  return `${typeof subnetId === "string" ? idKey(subnetId) : ""}|${ignoreMissing === true}`;
+}
+
+/**
+ * The keys of the rules a resource had before this write. A rule already in force is not looked up again, so
+ * that updating anything else (tags, another rule) does not fail because its subnet changed since; such a rule
+ * reads back as NetworkSourceDeleted where the service reports it, and the engine lets it match nothing [INF].
+ */
+export function priorRuleKeys<T>(rules: readonly T[] | undefined, key: (rule: T) => string): Set<string> {
+  return new Set((rules ?? []).map(key));
+}

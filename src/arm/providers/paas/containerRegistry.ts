@@ -15,8 +15,10 @@ import {
   lookupSubnet,
   mergePatch,
   missingEndpointText,
+  priorRuleKeys,
   propsOf,
   type Props,
+  ruleKey,
 } from "./common.js";
 
 // §9 [S21]: 100 VNet rules; IP rules: 100 [INF, same as the documented VNet limit].
@@ -86,7 +88,10 @@ function validateRegistry(r: ArmResource, ctx: WriteContext): void {
     );
   }
   const estate = ctx.after();
+  const priorSet = (ctx.existing?.properties as ContainerRegistryProperties | undefined)?.networkRuleSet;
+  const prior = priorRuleKeys(priorSet?.virtualNetworkRules, (x) => ruleKey(x.id));
   for (const rule of set?.virtualNetworkRules ?? []) {
+    if (prior.has(ruleKey(rule.id))) continue;
     const found = lookupSubnet(estate, rule.id);
     if (found.kind === "outside") continue;
     if (found.kind !== "found")

@@ -15,8 +15,10 @@ import {
   lookupSubnet,
   mergePatch,
   missingEndpointText,
+  priorRuleKeys,
   propsOf,
   type Props,
+  ruleKey,
 } from "./common.js";
 
 // §9 [S16]: 256 subnets per account.
@@ -42,7 +44,14 @@ function validateAccount(r: ArmResource, ctx: WriteContext): void {
   const p = propsOf(r) as CosmosDbAccountProperties;
   const estate = ctx.after();
   const missing: ArmResource[] = [];
+  const key = (x: { id: string; ignoreMissingVNetServiceEndpoint?: boolean }): string =>
+    ruleKey(x.id, x.ignoreMissingVNetServiceEndpoint);
+  const prior = priorRuleKeys(
+    (ctx.existing?.properties as CosmosDbAccountProperties | undefined)?.virtualNetworkRules,
+    key,
+  );
   for (const rule of p.virtualNetworkRules ?? []) {
+    if (prior.has(key(rule))) continue;
     const found = lookupSubnet(estate, rule.id);
     if (found.kind === "malformed") throw badRequest(`Invalid virtual network rule id '${String(rule.id)}'.`); // [INF]
     // §4.4 / §8 [S16]: the VNet must be in the account's Entra tenant.

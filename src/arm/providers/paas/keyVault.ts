@@ -15,8 +15,10 @@ import {
   lookupSubnet,
   mergePatch,
   missingEndpointText,
+  priorRuleKeys,
   propsOf,
   type Props,
+  ruleKey,
 } from "./common.js";
 
 // §9 [S15]: 200 VNet rules, 1,000 IPv4 rules per vault.
@@ -86,7 +88,12 @@ function validateVault(r: ArmResource, ctx: WriteContext): void {
   const acls = (propsOf(r) as KeyVaultProperties).networkAcls;
   const estate = ctx.after();
   const missing: ArmResource[] = [];
+  const priorAcls = (ctx.existing?.properties as KeyVaultProperties | undefined)?.networkAcls;
+  const key = (x: { id: string; ignoreMissingVnetServiceEndpoint?: boolean }): string =>
+    ruleKey(x.id, x.ignoreMissingVnetServiceEndpoint);
+  const prior = priorRuleKeys(priorAcls?.virtualNetworkRules, key);
   for (const rule of acls?.virtualNetworkRules ?? []) {
+    if (prior.has(key(rule))) continue;
     const found = lookupSubnet(estate, rule.id);
     switch (found.kind) {
       case "malformed":

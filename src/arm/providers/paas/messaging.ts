@@ -16,8 +16,10 @@ import {
   lookupSubnet,
   mergePatch,
   missingEndpointText,
+  priorRuleKeys,
   propsOf,
   type Props,
+  ruleKey,
 } from "./common.js";
 
 interface Product {
@@ -159,7 +161,14 @@ function validateRuleSet(product: Product, r: ArmResource, ctx: WriteContext): v
     const refused = product.ipRulesRefused(tier);
     if (refused) throw badRequest(refused, r.id);
   }
+  const key = (x: { subnet: { id: string }; ignoreMissingVnetServiceEndpoint?: boolean }): string =>
+    ruleKey(x.subnet?.id, x.ignoreMissingVnetServiceEndpoint);
+  const prior = priorRuleKeys(
+    (ctx.existing?.properties as NetworkRuleSetProperties | undefined)?.virtualNetworkRules,
+    key,
+  );
   for (const rule of p.virtualNetworkRules ?? []) {
+    if (prior.has(key(rule))) continue;
     const found = lookupSubnet(estate, rule.subnet.id);
     if (found.kind === "outside") continue;
     if (found.kind !== "found") {

@@ -18,8 +18,10 @@ import {
   lookupSubnet,
   mergePatch,
   missingEndpointText,
+  priorRuleKeys,
   propsOf,
   type Props,
+  ruleKey,
 } from "./common.js";
 import { STORAGE_KEY_NAMES, storageAccountKeys, type StorageKeyName } from "./storageKeys.js";
 
@@ -167,7 +169,11 @@ function validateAccount(r: ArmResource, ctx: WriteContext): void {
   const acls = propsOf(r).networkAcls as StorageNetworkAcls;
   const estate = ctx.after();
   const missing: ArmResource[] = [];
+  const priorAcls = (ctx.existing?.properties as { networkAcls?: StorageNetworkAcls } | undefined)
+    ?.networkAcls;
+  const prior = priorRuleKeys(priorAcls?.virtualNetworkRules, (x) => ruleKey(x.id));
   for (const rule of acls.virtualNetworkRules ?? []) {
+    if (prior.has(ruleKey(rule.id))) continue;
     const found = lookupSubnet(estate, rule.id);
     switch (found.kind) {
       case "malformed":

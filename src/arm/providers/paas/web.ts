@@ -1,12 +1,22 @@
 // Microsoft.Web/sites and its `config/web` child (access restrictions, semantics §4.6). The child is a resource
 // of its own in ARM; the estate compiler merges `config/web` into the site's `siteConfig`.
+import type { ArmResource } from "../../../model/arm.js";
 import { VnetlabError } from "../../../model/errors.js";
 import { parentId } from "../../../model/resourceId.js";
 import type { IpSecurityRestriction, SiteConfig } from "../../../model/resources/services.js";
 import { ServiceTypes } from "../../../model/resources/services.js";
 import type { ResourceTypeDef, WriteContext } from "../../resourceType.js";
 import { normaliseLocation } from "../common.js";
-import { dropProperties, listOf, lookupSubnet, mergePatch, propsOf, type Props } from "./common.js";
+import {
+  dropProperties,
+  listOf,
+  lookupSubnet,
+  mergePatch,
+  priorRuleKeys,
+  propsOf,
+  type Props,
+  ruleKey,
+} from "./common.js";
 
 // §4.6 [S19][INF]: about 512 access restriction rules per list.
 const MAX_RULES = 512;
@@ -40,11 +50,20 @@ function normaliseRestrictions(config: Props, target: string): void {
 }
 
 /** Subnets named by VNet rules must exist where the estate can see them. */
-function validateRestrictions(config: SiteConfig | undefined, ctx: WriteContext, target: string): void {
+function validateRestrictions(
+  config: SiteConfig | undefined,
+  priorConfig: SiteConfig | undefined,
+  ctx: WriteContext,
+  target: string,
+): void {
   const estate = ctx.after();
+  const prior = priorRuleKeys(
+    LISTS.flatMap((list) => priorConfig?.[list] ?? []),
+    (x) => ruleKey(x.vnetSubnetResourceId),
+  );
   for (const list of LISTS) {
     for (const rule of config?.[list] ?? []) {
-      if (!rule.vnetSubnetResourceId) continue;
+      if (!rule.vnetSubnetResourceId || prior.has(ruleKey(rule.vnetSubnetResourceId))) continue;
       const found = lookupSubnet(estate, rule.vnetSubnetResourceId);
       if (found.kind !== "found" && found.kind !== "outside") {
         throw badRequest(
@@ -83,7 +102,9 @@ export const webSites: ResourceTypeDef = {
   },
   patch: mergePatch,
   validate(r, ctx) {
-    validateRestrictions((r.properties as { siteConfig?: SiteConfig }).siteConfig, ctx, r.id);
+    const configOf = (x: ArmResource | undefined): SiteConfig | undefined =>
+      (x?.properties as { siteConfig?: SiteConfig } | undefined)?.siteConfig;
+    validateRestrictions(configOf(r), configOf(ctx.existing), ctx, r.id);
   },
 };
 
@@ -103,6 +124,7 @@ export const webSiteConfigs: ResourceTypeDef = {
     return r;
   },
   validate(r, ctx) {
-    if (r.name === "web") validateRestrictions(r.properties as SiteConfig, ctx, r.id);
+    if (r.name === "web")
+      validateRestrictions(r.properties as SiteConfig, ctx.existing?.properties as SiteConfig, ctx, r.id);
   },
 };

@@ -48,12 +48,13 @@ interface DnsIndex {
   publicAddresses4: Map<number, PublicName>;
   zonesByVnet: Map<string, LinkedZone[]>;
   /** `zonesByVnet` by the VNet id strings callers pass. */
-  zonesByVnetId: Map<string, readonly LinkedZone[]>;
-  /** Answers per set of linked zones (one per VNet; none for sources outside Azure), by host as given. */
-  answers: WeakMap<readonly LinkedZone[], Map<string, DnsAnswer | null>>;
+  zonesByVnetId: Map<string, LinkedZones>;
 }
 
-const NO_ZONES: readonly LinkedZone[] = [];
+/** The private DNS zones linked to one VNet (none for sources outside Azure): what a name resolves against. */
+export type LinkedZones = readonly LinkedZone[];
+
+const NO_ZONES: LinkedZones = [];
 
 const cache = new WeakMap<Estate, DnsIndex>();
 
@@ -105,7 +106,6 @@ function dnsIndex(estate: Estate): DnsIndex {
     publicAddresses4,
     zonesByVnet,
     zonesByVnetId: new Map(),
-    answers: new WeakMap(),
   };
   cache.set(estate, idx);
   return idx;
@@ -149,36 +149,24 @@ function zoneFor(zones: readonly LinkedZone[], fqdn: string): LinkedZone | undef
  * Returns undefined when nothing in the estate knows the name.
  */
 export function resolve(estate: Estate, host: string, vnetId: string | undefined): DnsAnswer | undefined {
-  const idx = dnsIndex(estate);
-  let zones = NO_ZONES;
-  if (vnetId) {
-    const linked = idx.zonesByVnetId.get(vnetId);
-    if (linked) zones = linked;
-    else {
-      zones = idx.zonesByVnet.get(idKey(vnetId)) ?? NO_ZONES;
-      idx.zonesByVnetId.set(vnetId, zones);
-    }
-  }
-  // An answer depends only on the name and the zones linked to the source's VNet: worked out once for each.
-  let byHost = idx.answers.get(zones);
-  if (!byHost) {
-    byHost = new Map();
-    idx.answers.set(zones, byHost);
-  }
-  let answer = byHost.get(host);
-  if (answer === undefined) {
-    answer = answerFor(estate, idx, host, zones) ?? null;
-    byHost.set(host, answer);
-  }
-  return answer ?? undefined;
+  return resolveIn(estate, host, linkedZones(estate, vnetId));
 }
 
-function answerFor(
-  estate: Estate,
-  idx: DnsIndex,
-  host: string,
-  zones: readonly LinkedZone[],
-): DnsAnswer | undefined {
+/** The zones linked to a VNet (by id; the same array for every call), or none without a VNet. */
+export function linkedZones(estate: Estate, vnetId: string | undefined): LinkedZones {
+  if (!vnetId) return NO_ZONES;
+  const idx = dnsIndex(estate);
+  let zones = idx.zonesByVnetId.get(vnetId);
+  if (!zones) {
+    zones = idx.zonesByVnet.get(idKey(vnetId)) ?? NO_ZONES;
+    idx.zonesByVnetId.set(vnetId, zones);
+  }
+  return zones;
+}
+
+/** Resolves `host` against a VNet's linked zones (see `linkedZones`), else public DNS. */
+export function resolveIn(estate: Estate, host: string, zones: LinkedZones): DnsAnswer | undefined {
+  const idx = dnsIndex(estate);
   const fqdn = host.toLowerCase().replace(/\.$/, "");
   const name = idx.hosts.get(fqdn);
   // A PaaS name first becomes <label>.privatelink.<suffix>; the private zone may answer for that alias.

@@ -153,7 +153,12 @@ export function walkFromNic(
           return { reached: false };
         }
         const nextContext = nicContext(estate, next);
-        pathStage(b, hop, "virtualAppliance", `to the virtual appliance ${next.nic.name} (${texts.nextHopIp})`);
+        pathStage(
+          b,
+          hop,
+          "virtualAppliance",
+          `to the virtual appliance ${next.nic.name} (${texts.nextHopIp})`,
+        );
         nsgStages(b, nextContext.nsgs, flow, "Inbound", src.privateIp, target.ip, hop + 1);
         if (!next.nic.properties?.enableIPForwarding) {
           b.block({

@@ -2,7 +2,7 @@
 // built once per (NSG, association, direction, rule) instead of once per flow.
 import type { IpAddress } from "../net/index.js";
 import type { Flow } from "./flow.js";
-import { type CompiledNsg, type CompiledRule, firstMatch, type NsgPoint } from "./nsg/index.js";
+import { type CompiledNsg, firstMatchIndex, type NsgPoint } from "./nsg/index.js";
 import type { TraceBuilder } from "./traceBuilder.js";
 
 /** Source port used for NSG matching when the flow names none: the first IANA ephemeral port. */
@@ -19,27 +19,22 @@ interface RuleTexts {
   readonly reason: string;
 }
 
-/** Texts per rule; the key `null` stands for platform traffic that no rule filters. */
-type TextsByRule = Map<CompiledRule | null, RuleTexts>;
+/**
+ * Per NSG: the texts by [NIC outbound, NIC inbound, subnet outbound, subnet inbound] and by rule index + 1
+ * (index 0: platform traffic that no rule filters), filled on first use.
+ */
+const textsByNsg = new WeakMap<CompiledNsg, (RuleTexts | undefined)[][]>();
 
-/** Per NSG: [NIC outbound, NIC inbound, subnet outbound, subnet inbound]. */
-const textsByNsg = new WeakMap<CompiledNsg, TextsByRule[]>();
-
-function textsOf(
-  nsg: CompiledNsg,
-  association: Association,
-  direction: Direction,
-  rule: CompiledRule | undefined,
-): RuleTexts {
+function textsOf(nsg: CompiledNsg, association: Association, direction: Direction, index: number): RuleTexts {
   let all = textsByNsg.get(nsg);
   if (!all) {
-    all = [new Map(), new Map(), new Map(), new Map()];
+    all = [[], [], [], []];
     textsByNsg.set(nsg, all);
   }
   const byRule = all[(association === "subnet" ? 2 : 0) + (direction === "Inbound" ? 1 : 0)]!;
-  const key = rule ?? null;
-  let t = byRule.get(key);
+  let t = byRule[index + 1];
   if (!t) {
+    const rule = index < 0 ? undefined : (direction === "Outbound" ? nsg.outbound : nsg.inbound)[index];
     const name = rule ? rule.name : "AzurePlatform";
     const priority = rule ? rule.priority : 0;
     const access = rule ? rule.access : "Allow";
@@ -51,7 +46,7 @@ function textsOf(
       summary: `${direction.toLowerCase()} ${association === "networkInterface" ? "NIC" : "subnet"} NSG ${nsgName}: ${access} by ${name} (priority ${priority})`,
       reason: `${direction} rule ${name} of NSG ${nsgName} ${access === "Deny" ? "denies" : "allows"} the flow`,
     };
-    byRule.set(key, t);
+    byRule[index + 1] = t;
   }
   return t;
 }
@@ -68,7 +63,7 @@ function nsgStage(
   hop: number,
 ): void {
   const outbound = direction === "Outbound";
-  const rule = firstMatch(
+  const index = firstMatchIndex(
     nsg,
     outbound,
     flow.protocol,
@@ -78,7 +73,7 @@ function nsgStage(
     flow.destination.port,
     vnet,
   );
-  const t = textsOf(nsg, association, direction, rule);
+  const t = textsOf(nsg, association, direction, index);
   b.push({
     stage: "nsg",
     hop,

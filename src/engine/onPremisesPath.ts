@@ -11,7 +11,15 @@ import {
   type VirtualNetworkGatewayProperties,
   type VirtualNetworkProperties,
 } from "../model/resources/network.js";
-import { containsIp, formatIp, isRfc1918, parsePrefix, prefixOf } from "../net/index.js";
+import {
+  containsIp,
+  formatIp,
+  type IpAddress,
+  isRfc1918,
+  type Prefix,
+  parsePrefix,
+  prefixOf,
+} from "../net/index.js";
 import type { Flow, FlowSource } from "./flow.js";
 import { privateDestination } from "./nicPath.js";
 import { topologyOf } from "./topology.js";
@@ -20,34 +28,66 @@ import type { PathEnd, Target } from "./traceFlow.js";
 
 type OnPremSource = Extract<FlowSource, { kind: "onprem" }>;
 
+/** Address texts parsed once; a list holding something that is not text is kept as given (see `covers`). */
+type Space = { parsed: (Prefix | undefined)[] } | { raw: readonly string[] };
+
+interface OnPremisesIndex {
+  /** Per connection, in order: the local network's prefixes and the connection's VNet gateway. */
+  connections: { space: Space; gateway: ArmResource<VirtualNetworkGatewayProperties> | undefined }[];
+  /** Per gateway, in order: the prefixes it learned over BGP. */
+  learned: { space: Space; gateway: ArmResource<VirtualNetworkGatewayProperties> }[];
+  /** VNets a gateway's VNet serves, by that VNet's id as given. */
+  served: Map<string, Set<string>>;
+  /** `idKey` of a subnet's VNet id, by subnet id as given. */
+  vnetKeys: Map<string, string | undefined>;
+}
+
+const indexes = new WeakMap<Estate, OnPremisesIndex>();
+
+function parsed(texts: readonly string[]): Space {
+  return texts.every((t) => typeof t === "string") ? { parsed: texts.map(parsePrefix) } : { raw: texts };
+}
+
+function covers(space: Space, ip: IpAddress): boolean {
+  if ("parsed" in space) return space.parsed.some((x) => x !== undefined && containsIp(x, ip));
+  return space.raw.some((p) => {
+    const x = parsePrefix(p);
+    return x !== undefined && containsIp(x, ip);
+  });
+}
+
+function indexOf(estate: Estate): OnPremisesIndex {
+  let idx = indexes.get(estate);
+  if (!idx) {
+    idx = {
+      connections: estate.ofType<ConnectionProperties>(N.connection).map((conn) => ({
+        space: parsed(
+          estate.get<LocalNetworkGatewayProperties>(conn.properties?.localNetworkGateway2?.id)?.properties
+            ?.localNetworkAddressSpace?.addressPrefixes ?? [],
+        ),
+        gateway: estate.get<VirtualNetworkGatewayProperties>(conn.properties?.virtualNetworkGateway1?.id),
+      })),
+      learned: estate.ofType<VirtualNetworkGatewayProperties>(N.virtualNetworkGateway).map((gateway) => ({
+        space: parsed((gateway.properties?.learnedRoutes ?? []).map((r) => r?.addressPrefix)),
+        gateway,
+      })),
+      served: new Map(),
+      vnetKeys: new Map(),
+    };
+    indexes.set(estate, idx);
+  }
+  return idx;
+}
+
 /** The VNet gateway whose connected local network (or BGP-learned routes) covers the on-premises address. */
 export function gatewayFor(
   estate: Estate,
   src: OnPremSource,
 ): ArmResource<VirtualNetworkGatewayProperties> | undefined {
   if (src.gatewayId) return estate.get(src.gatewayId);
-  for (const conn of estate.ofType<ConnectionProperties>(N.connection)) {
-    const lng = estate.get<LocalNetworkGatewayProperties>(conn.properties?.localNetworkGateway2?.id);
-    const space = lng?.properties?.localNetworkAddressSpace?.addressPrefixes ?? [];
-    if (
-      space.some((p) => {
-        const x = parsePrefix(p);
-        return x !== undefined && containsIp(x, src.ip);
-      })
-    ) {
-      return estate.get(conn.properties?.virtualNetworkGateway1?.id);
-    }
-  }
-  for (const gw of estate.ofType<VirtualNetworkGatewayProperties>(N.virtualNetworkGateway)) {
-    const learned = gw.properties?.learnedRoutes ?? [];
-    if (
-      learned.some((r) => {
-        const x = parsePrefix(r.addressPrefix);
-        return x !== undefined && containsIp(x, src.ip);
-      })
-    )
-      return gw;
-  }
+  const idx = indexOf(estate);
+  for (const c of idx.connections) if (covers(c.space, src.ip)) return c.gateway;
+  for (const l of idx.learned) if (covers(l.space, src.ip)) return l.gateway;
   return undefined;
 }
 
@@ -58,7 +98,10 @@ export function gatewayVnetId(gw: ArmResource<VirtualNetworkGatewayProperties>):
 
 /** VNets a gateway serves: its own, and peered VNets that use it as their remote gateway. */
 function servedVnets(estate: Estate, gatewayVnet: string): Set<string> {
-  const served = new Set([idKey(gatewayVnet)]);
+  const idx = indexOf(estate);
+  let served = idx.served.get(gatewayVnet);
+  if (served) return served;
+  served = new Set([idKey(gatewayVnet)]);
   for (const vnet of estate.ofType<VirtualNetworkProperties>(N.virtualNetwork)) {
     for (const p of (vnet.properties?.virtualNetworkPeerings ?? []) as ArmResource<{
       remoteVirtualNetwork?: { id: string };
@@ -69,7 +112,20 @@ function servedVnets(estate: Estate, gatewayVnet: string): Set<string> {
         served.add(idKey(vnet.id));
     }
   }
+  idx.served.set(gatewayVnet, served);
   return served;
+}
+
+/** `idKey` of the id of the VNet holding a subnet (by parsing the subnet id, as ARM would). */
+function vnetKeyOf(estate: Estate, subnetId: string): string | undefined {
+  const keys = indexOf(estate).vnetKeys;
+  let key = keys.get(subnetId);
+  if (key === undefined && !keys.has(subnetId)) {
+    const vnetId = parentId(subnetId);
+    key = vnetId === undefined ? undefined : idKey(vnetId);
+    keys.set(subnetId, key);
+  }
+  return key;
 }
 
 export function onPremisesSourceStage(b: TraceBuilder, estate: Estate, src: OnPremSource): void {
@@ -114,8 +170,8 @@ export function walkFromOnPremises(
   const destSubnet =
     target.privateEndpoint?.privateEndpoint.properties?.subnet?.id ??
     topologyOf(estate).ipConfigsByIp(target.ip)[0]?.subnetId;
-  const destVnet = destSubnet ? parentId(destSubnet) : undefined;
-  if (!vnetOfGw || !destVnet || !servedVnets(estate, vnetOfGw).has(idKey(destVnet))) {
+  const destVnet = destSubnet ? vnetKeyOf(estate, destSubnet) : undefined;
+  if (!vnetOfGw || !destVnet || !servedVnets(estate, vnetOfGw).has(destVnet)) {
     const reason = gw
       ? `gateway ${gw.name} does not serve the virtual network of ${formatIp(target.ip)} (no peering with useRemoteGateways)`
       : `no VPN or ExpressRoute gateway connects the on-premises address ${ip}`;

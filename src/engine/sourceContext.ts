@@ -7,6 +7,8 @@ import type { Estate } from "../model/estate.js";
 import type { SubnetProperties, VirtualNetworkProperties } from "../model/resources/network.js";
 import { ServiceTypes, type StorageAccountProperties } from "../model/resources/services.js";
 import { formatIp } from "../net/index.js";
+import { linkedZones } from "./dns.js";
+import { type DnsTargets, dnsTargets } from "./dnsTarget.js";
 import { egressOf } from "./egress.js";
 import type { FlowSource } from "./flow.js";
 import type { RequestOrigin } from "./firewalls/types.js";
@@ -60,12 +62,16 @@ export interface NicContext {
   sourceSummary?: string;
   egress?: EgressPath;
   serviceEndpointOrigin?: RequestOrigin;
+  /** Names as resolved from the configuration's VNet. */
+  names?: DnsTargets;
 }
 
 interface EstateContext {
   readonly topo: Topology;
   readonly subnets: Map<string, SubnetContext | null>;
   readonly nics: Map<NicIpConfig, NicContext>;
+  /** The contexts of a NIC's IP configurations, by NIC id as given. */
+  readonly byNic: Map<string, readonly NicContext[]>;
 }
 
 const contexts = new WeakMap<Estate, EstateContext>();
@@ -73,7 +79,7 @@ const contexts = new WeakMap<Estate, EstateContext>();
 function contextOf(estate: Estate): EstateContext {
   let c = contexts.get(estate);
   if (!c) {
-    c = { topo: topologyOf(estate), subnets: new Map(), nics: new Map() };
+    c = { topo: topologyOf(estate), subnets: new Map(), nics: new Map(), byNic: new Map() };
     contexts.set(estate, c);
   }
   return c;
@@ -112,8 +118,13 @@ export function nicSourceContext(
   estate: Estate,
   src: Extract<FlowSource, { kind: "nic" }>,
 ): NicContext | undefined {
-  const configs = contextOf(estate).topo.ipConfigsOf(src.nicId);
-  for (const config of configs) if (config.name === src.ipConfigName) return nicContext(estate, config);
+  const c = contextOf(estate);
+  let contexts = c.byNic.get(src.nicId);
+  if (!contexts) {
+    contexts = c.topo.ipConfigsOf(src.nicId).map((config) => nicContext(estate, config));
+    c.byNic.set(src.nicId, contexts);
+  }
+  for (const n of contexts) if (n.config.name === src.ipConfigName) return n;
   return undefined;
 }
 
@@ -150,6 +161,12 @@ export function egressPath(estate: Estate, n: NicContext, at: SubnetContext): Eg
     };
   }
   return n.egress;
+}
+
+/** Names as resolved from the configuration's VNet (the zones linked to `vnetOf(config.subnetId)`). */
+export function namesFrom(estate: Estate, n: NicContext): DnsTargets {
+  n.names ??= dnsTargets(estate, linkedZones(estate, contextOf(estate).topo.vnetOf(n.config.subnetId)?.id));
+  return n.names;
 }
 
 export function serviceEndpointOrigin(n: NicContext, at: SubnetContext): RequestOrigin {

@@ -6,13 +6,14 @@ import { VnetlabError } from "../model/errors.js";
 import type { Estate } from "../model/estate.js";
 import { paasServiceByType } from "../model/serviceCatalog.js";
 import { formatIp, type IpAddress } from "../net/index.js";
-import { type DnsAnswer, resolve, resourceAtPublicAddress } from "./dns.js";
+import { linkedZones } from "./dns.js";
+import { type DnsTarget, type DnsTargets, dnsTargets, resourceAt } from "./dnsTarget.js";
 import { evaluateFirewall } from "./firewalls/index.js";
 import type { RequestOrigin } from "./firewalls/types.js";
 import type { Flow } from "./flow.js";
 import { nicSourceStage, walkFromNic } from "./nicPath.js";
 import { onPremisesSourceStage, walkFromOnPremises } from "./onPremisesPath.js";
-import { nicSourceContext } from "./sourceContext.js";
+import { type NicContext, namesFrom, nicSourceContext } from "./sourceContext.js";
 import { type PrivateEndpointIp, topologyOf } from "./topology.js";
 import type { Trace } from "./trace.js";
 import { TraceBuilder } from "./traceBuilder.js";
@@ -31,45 +32,8 @@ export interface Target {
 export type PathEnd =
   { reached: false } | { reached: true; origin?: RequestOrigin; sourceIpSeenByService?: string };
 
-/** What a DNS answer means for a trace: the stage's texts and the target behind it, built once per answer. */
-interface AnswerTexts {
-  summary: string;
-  /** The answer's address as text (resolved answers). */
-  ipText?: string;
-  via?: string;
-  resource?: ArmResource;
-  privateEndpoint?: PrivateEndpointIp;
-}
-
-// An answer object belongs to one (host, linked zones) pair (dns.ts caches them so), so its texts may name the host.
-const answerTexts = new WeakMap<DnsAnswer, AnswerTexts>();
-
-function textsOf(estate: Estate, host: string, answer: DnsAnswer): AnswerTexts {
-  let t = answerTexts.get(answer);
-  if (t) return t;
-  if (answer.kind === "nxdomain") {
-    t = { summary: `${host} does not resolve: ${answer.reason}` };
-  } else {
-    const via =
-      answer.kind === "public"
-        ? "public DNS"
-        : `private DNS zone ${answer.record.split(".").slice(1).join(".")}`;
-    const alias = answer.cname ? ` (CNAME ${answer.cname})` : "";
-    const ipText = formatIp(answer.ip);
-    const target = targetOf(estate, answer.ip, answer, host, 0);
-    t = {
-      summary: `${host}${alias} → ${ipText} via ${via}`,
-      ipText,
-      via,
-      ...(target.resource ? { resource: target.resource } : {}),
-      ...(target.privateEndpoint ? { privateEndpoint: target.privateEndpoint } : {}),
-    };
-  }
-  answerTexts.set(answer, t);
-  return t;
-}
-
-function dnsStage(b: TraceBuilder, host: string, answer: DnsAnswer, t: AnswerTexts): IpAddress | undefined {
+function dnsStage(b: TraceBuilder, host: string, t: DnsTarget): IpAddress | undefined {
+  const answer = t.answer;
   if (answer.kind === "nxdomain") {
     b.push({
       stage: "dns",
@@ -94,23 +58,6 @@ function dnsStage(b: TraceBuilder, host: string, answer: DnsAnswer, t: AnswerTex
     outcome: "pass",
   });
   return answer.ip;
-}
-
-function targetOf(
-  estate: Estate,
-  ip: IpAddress,
-  answer: DnsAnswer | undefined,
-  host: string | undefined,
-  port: number,
-): Target {
-  const pe = topologyOf(estate).privateEndpointByIp(ip)[0];
-  if (pe) {
-    const resource = estate.get(pe.targetId);
-    return { ip, host, port, resource, privateEndpoint: pe };
-  }
-  const named = answer && answer.kind !== "nxdomain" ? answer.name : undefined;
-  const resource = named?.resource ?? resourceAtPublicAddress(estate, ip)?.resource;
-  return { ip, host, port, resource };
 }
 
 function firewallStage(
@@ -141,19 +88,20 @@ function firewallStage(
   }
 }
 
+/** Names as the source resolves them: a NIC through the zones linked to its subnet's VNet, others publicly. */
+function namesSeenFrom(estate: Estate, src: Flow["source"], nic: NicContext | undefined): DnsTargets {
+  if (src.kind !== "nic") return dnsTargets(estate, linkedZones(estate, undefined));
+  // The flow's own subnet names the VNet (its configuration's, unless the source was built by hand).
+  if (nic && src.subnetId === nic.config.subnetId) return namesFrom(estate, nic);
+  return dnsTargets(estate, linkedZones(estate, topologyOf(estate).vnetOf(src.subnetId)?.id));
+}
+
 export function trace(estate: Estate, flow: Flow): Trace {
   const b = new TraceBuilder();
   const src = flow.source;
   const nic = src.kind === "nic" ? nicSourceContext(estate, src) : undefined;
-  let vnetId: string | undefined;
-  if (src.kind === "nic") {
-    // The flow's own subnet names the VNet whose DNS applies (its configuration's, unless built by hand).
-    vnetId =
-      nic?.at && src.subnetId === nic.config.subnetId
-        ? nic.at.vnet.id
-        : topologyOf(estate).vnetOf(src.subnetId)?.id;
-    nicSourceStage(b, estate, src, nic);
-  } else if (src.kind === "onprem") onPremisesSourceStage(b, estate, src);
+  if (src.kind === "nic") nicSourceStage(b, estate, src, nic);
+  else if (src.kind === "onprem") onPremisesSourceStage(b, estate, src);
   else
     b.push({ stage: "source", hop: 0, summary: `internet client ${formatIp(src.ip)}`, ip: formatIp(src.ip) });
 
@@ -161,18 +109,16 @@ export function trace(estate: Estate, flow: Flow): Trace {
   let target: Target | undefined;
   const dst = flow.destination;
   if (dst.kind === "fqdn") {
-    const answer = resolve(estate, dst.host, vnetId);
-    if (!answer)
-      throw new VnetlabError("UnknownDestination", `no resource in the estate answers to ${dst.host}`);
-    const t = textsOf(estate, dst.host, answer);
-    ip = dnsStage(b, dst.host, answer, t);
+    const t = namesSeenFrom(estate, src, nic).get(dst.host);
+    if (!t) throw new VnetlabError("UnknownDestination", `no resource in the estate answers to ${dst.host}`);
+    ip = dnsStage(b, dst.host, t);
     b.destination = { host: dst.host, ip: t.ipText, port: dst.port };
     if (!ip) return b.build();
     target = { ip, host: dst.host, port: dst.port, resource: t.resource, privateEndpoint: t.privateEndpoint };
   } else {
     ip = dst.ip;
     b.destination = { host: undefined, ip: formatIp(ip), port: dst.port };
-    target = targetOf(estate, ip, undefined, undefined, dst.port);
+    target = { ip, port: dst.port, ...resourceAt(estate, ip, undefined) };
   }
   if (target.resource) {
     b.destination.resourceId = target.resource.id;

@@ -163,3 +163,24 @@ describe("service endpoint policies", () => {
     await t.net.serviceEndpointPolicies.beginDeleteAndWait(RG, "sep1");
   });
 });
+
+describe("subscription limits", () => {
+  it("refuse a 501st service endpoint policy in a subscription", async () => {
+    const existing = (await t.h.store.list()).filter(
+      (s) => s.resource.type === "Microsoft.Network/serviceEndpointPolicies",
+    ).length;
+    const seeds = Array.from({ length: 500 - existing }, (_, i) => ({
+      kind: "put" as const,
+      etag: `W/"seed-${i}"`,
+      resource: {
+        id: netId("serviceEndpointPolicies", `seed${i}`),
+        name: `seed${i}`,
+        type: "Microsoft.Network/serviceEndpointPolicies",
+        location: "northeurope",
+        properties: {},
+      },
+    }));
+    await t.h.store.apply(seeds);
+    await rejects(t.h, policy("one-too-many", [], "westeurope"), "ServiceEndpointPolicyCountLimitReached");
+  });
+});

@@ -203,6 +203,12 @@ describe("virtual network peerings", () => {
     expect((await t.net.virtualNetworkPeerings.get(RG, "vnet1", "to-vnet2")).peeringState).toBe("Connected");
     const vnet = await t.net.virtualNetworks.get(RG, "vnet2");
     expect(vnet.virtualNetworkPeerings?.[0]?.peeringState).toBe("Connected");
+    // A VNet PUT that leaves peerings out keeps them.
+    await t.net.virtualNetworks.beginCreateOrUpdateAndWait(RG, "vnet2", {
+      location: "westus",
+      addressSpace: { addressPrefixes: ["10.2.0.0/16"] },
+    });
+    expect((await t.net.virtualNetworkPeerings.get(RG, "vnet2", "to-vnet1")).peeringState).toBe("Connected");
   });
 
   it("refuse overlapping address spaces and a remote VNet that does not exist", async () => {

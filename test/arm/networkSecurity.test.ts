@@ -323,3 +323,29 @@ describe("route tables", () => {
     );
   });
 });
+
+describe("subscription limits", () => {
+  it("refuse a 201st route table in a region", async () => {
+    const tables = Array.from({ length: 200 }, (_, i) => ({
+      kind: "put" as const,
+      etag: `W/"seed-${i}"`,
+      resource: {
+        id: netId("routeTables", `seed${i}`),
+        name: `seed${i}`,
+        type: "Microsoft.Network/routeTables",
+        location: "westeurope",
+        properties: { routes: [] },
+      },
+    }));
+    await t.h.store.apply(tables);
+    await rejects(
+      t.h,
+      () => t.net.routeTables.beginCreateOrUpdateAndWait(RG, "one-too-many", { location: "westeurope" }),
+      "RouteTableCountLimitReached",
+    );
+    await t.net.routeTables.beginCreateOrUpdateAndWait(RG, "seed0", {
+      location: "westeurope",
+      tags: { updates: "still work" },
+    });
+  });
+});

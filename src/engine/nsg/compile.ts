@@ -14,7 +14,7 @@ import { topologyOf } from "../topology.js";
 import { AZURE_LOAD_BALANCER, PLATFORM_TAGS } from "./addresses.js";
 import { DEFAULT_RULES } from "./defaultRules.js";
 import { type PortRanges, parsePorts } from "./ports.js";
-import { buildRuleIndex, type RuleIndex } from "./ruleIndex.js";
+import { buildProgram } from "./program.js";
 import type { Access, Direction } from "./types.js";
 
 export interface AddressMatch {
@@ -54,9 +54,9 @@ export interface CompiledNsg {
   id: string;
   inbound: readonly CompiledRule[];
   outbound: readonly CompiledRule[];
-  /** The rules of each direction indexed by protocol and destination port (see ruleIndex.ts). */
-  inboundIndex: RuleIndex;
-  outboundIndex: RuleIndex;
+  /** Each direction's rules compiled for IPv4 TCP and UDP packets (see program.ts). */
+  inboundProgram: Uint32Array;
+  outboundProgram: Uint32Array;
 }
 
 const PROTOCOLS = new Map(["Tcp", "Udp", "Icmp", "Esp", "Ah", "*"].map((x) => [x.toLowerCase(), x]));
@@ -135,8 +135,8 @@ function compileNsg(
     id: nsg.id,
     inbound,
     outbound,
-    inboundIndex: buildRuleIndex(inbound),
-    outboundIndex: buildRuleIndex(outbound),
+    inboundProgram: buildProgram(inbound),
+    outboundProgram: buildProgram(outbound),
   };
 }
 

@@ -9,7 +9,7 @@ import { topologyOf } from "../topology.js";
 import { PLATFORM_IPS } from "./addresses.js";
 import { addressMatches, type CompiledNsg, type CompiledRule, compiledNsg } from "./compile.js";
 import { portMatches } from "./ports.js";
-import { candidatesFor } from "./ruleIndex.js";
+import { runProgram } from "./program.js";
 import type { Access, Association, Direction, NsgEvaluation, NsgFlow } from "./types.js";
 import { virtualNetworkTag } from "./virtualNetworkTag.js";
 
@@ -71,6 +71,30 @@ export function firstMatch(
   destinationPort: number | undefined,
   vnet: PrefixSet,
 ): CompiledRule | undefined {
+  const i = firstMatchIndex(
+    nsg,
+    outbound,
+    protocol,
+    sourceIp,
+    sourcePort,
+    destinationIp,
+    destinationPort,
+    vnet,
+  );
+  return i < 0 ? undefined : (outbound ? nsg.outbound : nsg.inbound)[i];
+}
+
+/** `firstMatch` as the rule's index in its direction's list (by priority), or -1. */
+export function firstMatchIndex(
+  nsg: CompiledNsg,
+  outbound: boolean,
+  protocol: Protocol,
+  sourceIp: IpAddress,
+  sourcePort: number | undefined,
+  destinationIp: IpAddress,
+  destinationPort: number | undefined,
+  vnet: PrefixSet,
+): number {
   const rules = outbound ? nsg.outbound : nsg.inbound;
   // [S4] The VM's own traffic to the host's virtual IPs (DNS, DHCP, IMDS) is not filtered unless a rule
   // names AzurePlatformDNS/IMDS/LKM. Inbound health probes from 168.63.129.16 are filtered (that is what
@@ -79,17 +103,25 @@ export function firstMatch(
   const ported = protocol === "Tcp" || protocol === "Udp";
   const sp = ported ? sourcePort : undefined;
   const dp = ported ? destinationPort : undefined;
-  if (!platform && dp !== undefined && dp === Math.trunc(dp) && dp >= 0 && dp <= 65535) {
-    // Only the rules whose protocol and destination ports admit the packet need testing.
-    const index = outbound ? nsg.outboundIndex : nsg.inboundIndex;
-    const candidates = candidatesFor(protocol === "Tcp" ? index.tcp : index.udp, dp);
-    for (let k = 0; k < candidates.length; k++) {
-      const r = rules[candidates[k]!]!;
-      if (!portMatches(r.sourcePorts, sp)) continue;
-      if (addressMatches(r.source, sourceIp, vnet) && addressMatches(r.destination, destinationIp, vnet))
-        return r;
-    }
-    return undefined;
+  if (
+    !platform &&
+    sourceIp.family === 4 &&
+    destinationIp.family === 4 &&
+    dp !== undefined &&
+    dp === Math.trunc(dp) &&
+    dp >= 0 &&
+    dp <= 65535
+  ) {
+    // IPv4 TCP/UDP: the compiled program tests only the rules whose protocol and ports admit the packet.
+    return runProgram(
+      outbound ? nsg.outboundProgram : nsg.inboundProgram,
+      protocol === "Tcp",
+      sourceIp.value,
+      sp,
+      destinationIp.value,
+      dp,
+      vnet.pairs4,
+    );
   }
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i]!;
@@ -97,9 +129,9 @@ export function firstMatch(
     if (r.protocol !== PROTOCOL_ANY && r.protocol !== protocol) continue;
     if (!portMatches(r.sourcePorts, sp) || !portMatches(r.destinationPorts, dp)) continue;
     if (addressMatches(r.source, sourceIp, vnet) && addressMatches(r.destination, destinationIp, vnet))
-      return r;
+      return i;
   }
-  return undefined;
+  return -1;
 }
 
 function evaluateOne(nsg: CompiledNsg, association: Association, f: NsgFlow, vnet: PrefixSet): NsgEvaluation {

@@ -9,6 +9,7 @@ export {
 export {
   evaluateNsgs,
   firstMatch,
+  firstMatchIndex,
   type IpFlowVerifyRequest,
   type IpFlowVerifyResult,
   ipFlowVerify,

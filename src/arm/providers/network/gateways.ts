@@ -8,12 +8,11 @@ import {
   NetworkTypes as N,
   type VirtualNetworkGatewayProperties,
 } from "../../../model/resources/network.js";
-import { sameId } from "../../../model/resourceId.js";
 import { parseIp } from "../../../net/index.js";
 import type { ResourceTypeDef } from "../../resourceType.js";
 import { checkName, keepGuid, normaliseLocation, propsOf, succeeded } from "../common.js";
 import { connectionsUsing, publicIpUsers } from "./backReferences.js";
-import { listOf, oneOf, refuseInUse, resolve } from "./references.js";
+import { checkCount, listOf, oneOf, refuseInUse, resolve } from "./references.js";
 import { armPrefix } from "./virtualNetworks.js";
 
 type GatewayIpConfiguration = ArmResource<{
@@ -194,22 +193,12 @@ export const networkWatchers: ResourceTypeDef = {
     return succeeded(r);
   },
   validate(r, ctx) {
-    const sub = r.id.split("/")[2]?.toLowerCase();
-    const other = ctx
-      .before()
-      .ofType(N.networkWatcher)
-      .find(
-        (w) => !sameId(w.id, r.id) && w.location === r.location && w.id.split("/")[2]?.toLowerCase() === sub,
-      );
-    if (other) {
-      // [INF] code; Network Watcher is one per region per subscription [S27].
-      throw new VnetlabError(
-        "NetworkWatcherCountLimitReached",
-        `Cannot create more than 1 network watchers for this subscription in this region. Network watcher ${other.id} already exists in ${r.location ?? ""}.`,
-        {
-          target: r.id,
-        },
-      );
-    }
+    // [INF] code (see checkCount); Network Watcher is one per region per subscription [S27].
+    checkCount(r, ctx, {
+      code: "NetworkWatcherCountLimitReached",
+      max: 1,
+      noun: "network watchers",
+      perRegion: true,
+    });
   },
 };

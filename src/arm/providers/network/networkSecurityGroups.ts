@@ -65,7 +65,12 @@ export const networkSecurityGroups: ResourceTypeDef = {
   },
   validate(r, ctx) {
     // [INF] code (see checkCount); limit §3.5 [S24].
-    checkCount(r, ctx, { code: "NetworkSecurityGroupCountLimitReached", max: MAX_NSGS_PER_REGION, noun: "network security groups", perRegion: true });
+    checkCount(r, ctx, {
+      code: "NetworkSecurityGroupCountLimitReached",
+      max: MAX_NSGS_PER_REGION,
+      noun: "network security groups",
+      perRegion: true,
+    });
     const rules = listOf<ArmResource<SecurityRuleProperties>>(propsOf(r).securityRules);
     if (rules.length > MAX_RULES_PER_NSG) {
       // [INF] code; limit §3.5 [S24].

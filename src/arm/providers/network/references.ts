@@ -76,7 +76,9 @@ export function checkCount(
   const count = ctx
     .before()
     .ofType(r.type)
-    .filter((x) => x.id.split("/")[2]?.toLowerCase() === sub && (!limit.perRegion || x.location === r.location)).length;
+    .filter(
+      (x) => x.id.split("/")[2]?.toLowerCase() === sub && (!limit.perRegion || x.location === r.location),
+    ).length;
   if (count >= limit.max) {
     throw new VnetlabError(
       limit.code,

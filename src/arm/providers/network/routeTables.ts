@@ -76,7 +76,12 @@ export const routeTables: ResourceTypeDef = {
   },
   validate(r, ctx) {
     // [INF] code (see checkCount); limit §2.3 [S24].
-    checkCount(r, ctx, { code: "RouteTableCountLimitReached", max: MAX_ROUTE_TABLES_PER_REGION, noun: "route tables", perRegion: true });
+    checkCount(r, ctx, {
+      code: "RouteTableCountLimitReached",
+      max: MAX_ROUTE_TABLES_PER_REGION,
+      noun: "route tables",
+      perRegion: true,
+    });
     const list = listOf<ArmResource<RouteProperties>>(propsOf(r).routes);
     if (list.length > MAX_ROUTES_PER_TABLE) {
       // [INF] code; limit §2.3 [S24].

@@ -105,7 +105,12 @@ export const serviceEndpointPolicies: ResourceTypeDef = {
   },
   validate(r, ctx) {
     // [INF] code (see checkCount); limit §5 S8 [S2].
-    checkCount(r, ctx, { code: "ServiceEndpointPolicyCountLimitReached", max: MAX_POLICIES_PER_SUBSCRIPTION, noun: "service endpoint policies", perRegion: false });
+    checkCount(r, ctx, {
+      code: "ServiceEndpointPolicyCountLimitReached",
+      max: MAX_POLICIES_PER_SUBSCRIPTION,
+      noun: "service endpoint policies",
+      perRegion: false,
+    });
     // A policy that gains definitions while attached to a subnet without the storage endpoint fails like the
     // attach itself would (§5 S6) [INF].
     if (listOf<ArmResource>(propsOf(r).serviceEndpointPolicyDefinitions).length === 0) return;

@@ -48,7 +48,11 @@ export const virtualNetworks: ResourceTypeDef = {
     const p = propsOf(r) as VirtualNetworkProperties & Record<string, unknown>;
     p.addressSpace ??= { addressPrefixes: [] };
     p.subnets ??= [];
-    p.virtualNetworkPeerings ??= [];
+    // A PUT that leaves peerings out keeps them: peerings are managed as their own child resources, and
+    // deployment tools (Terraform, Bicep) write a VNet without them [INF].
+    p.virtualNetworkPeerings ??= [
+      ...((ctx.existing?.properties as VirtualNetworkProperties | undefined)?.virtualNetworkPeerings ?? []),
+    ];
     p.enableDdosProtection ??= false;
     keepGuid(r, ctx);
     return succeeded(r);

@@ -51,19 +51,36 @@ export type EgressPath =
       internalSummary: string;
     };
 
-export interface NicContext {
-  readonly config: NicIpConfig;
-  /** The configuration's subnet and VNet; undefined when the estate lacks either. */
-  readonly at: SubnetContext | undefined;
-  /** The NIC's and its subnet's NSGs: outbound where the flow starts, inbound where it arrives. */
-  readonly nsgs: NsgPoint;
+/** A NIC IP configuration; what is not needed by every trace from it is worked out on first use. */
+export class NicContext {
   readonly privateIpText: string;
-  /** The `source` stage's summary for a flow from this configuration (built on first use). */
+  /** The `source` stage's summary for a flow from this configuration. */
   sourceSummary?: string;
   egress?: EgressPath;
   serviceEndpointOrigin?: RequestOrigin;
   /** Names as resolved from the configuration's VNet. */
   names?: DnsTargets;
+  private subnet?: SubnetContext | null;
+  private points?: NsgPoint;
+
+  constructor(
+    private readonly estate: Estate,
+    readonly config: NicIpConfig,
+  ) {
+    this.privateIpText = formatIp(config.privateIp);
+  }
+
+  /** The configuration's subnet and VNet; undefined when the estate lacks either. */
+  get at(): SubnetContext | undefined {
+    if (this.subnet === undefined) this.subnet = subnetContext(this.estate, this.config.subnetId) ?? null;
+    return this.subnet ?? undefined;
+  }
+
+  /** The NIC's and its subnet's NSGs: outbound where the flow starts, inbound where it arrives. */
+  get nsgs(): NsgPoint {
+    this.points ??= nsgPointOf(this.estate, this.config.nic.id, this.config.subnetId);
+    return this.points;
+  }
 }
 
 interface EstateContext {
@@ -102,12 +119,7 @@ export function nicContext(estate: Estate, config: NicIpConfig): NicContext {
   const c = contextOf(estate);
   let n = c.nics.get(config);
   if (!n) {
-    n = {
-      config,
-      at: subnetContext(estate, config.subnetId),
-      nsgs: nsgPointOf(estate, config.nic.id, config.subnetId),
-      privateIpText: formatIp(config.privateIp),
-    };
+    n = new NicContext(estate, config);
     c.nics.set(config, n);
   }
   return n;

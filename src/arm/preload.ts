@@ -22,14 +22,15 @@ export async function preloadEstate(
   const store = pipeline.state.store;
   const changes: StoreChange[] = [];
   const groups = new Set<string>();
-  const raw = resources as ArmResource[];
-  for (const r of raw) if (r.type.toLowerCase() === RG) groups.add(r.id.toLowerCase());
-  for (const r of raw) {
+  for (const r of resources as ArmResource[]) if (r.type.toLowerCase() === RG) groups.add(r.id.toLowerCase());
+  // The compiled estate holds every resource once, children lifted out with their ids: children that ARM
+  // returns inside their parent (subnets, rules, routes) stay there; the others (SQL rules, DNS records,
+  // networkRuleSets) are stored as resources of their own, as the API would have created them.
+  for (const r of estate.resources) {
     const kind = childKindOfType(r.type);
-    // Inline children (subnets, rules, routes) are stored inside their parent, which the estate already merged.
-    if (kind && !kind.mergeInto && pipeline.types.get(r.type)?.inline) continue;
-    const source = kind ? structuredClone(r) : structuredClone(estate.get(r.id) ?? r);
-    const resource = pipeline.prepareImported(source, estate, IMPORT_API_VERSION);
+    const def = pipeline.types.get(r.type);
+    if (kind && (kind.mergeInto || def?.inline || !def)) continue;
+    const resource = pipeline.prepareImported(structuredClone(r), estate, IMPORT_API_VERSION);
     resource.etag ??= `W/"${randomUUID()}"`;
     changes.push({ kind: "put", resource, etag: resource.etag });
     const rg = resourceGroupIdOf(r.id);
@@ -40,7 +41,7 @@ export async function preloadEstate(
         id: resourceGroupId(r.id.split("/")[2]!, resourceGroupOf(r.id)),
         name: resourceGroupOf(r.id),
         type: "Microsoft.Resources/resourceGroups",
-        location: estate.get(r.id)?.location ?? "eastus",
+        location: r.location ?? "eastus",
         properties: { provisioningState: "Succeeded" },
       };
       changes.push({ kind: "put", resource: group, etag: `W/"${randomUUID()}"` });

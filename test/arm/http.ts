@@ -11,7 +11,13 @@ export interface HttpResult {
 }
 
 /** `path` is the ARM path with its query (`/subscriptions/...?api-version=...`). */
-export function armRequest(h: Harness, method: string, path: string, body?: unknown): Promise<HttpResult> {
+export function armRequest(
+  h: Harness,
+  method: string,
+  path: string,
+  body?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<HttpResult> {
   const url = new URL(path, h.endpoint);
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
@@ -23,6 +29,7 @@ export function armRequest(h: Harness, method: string, path: string, body?: unkn
         headers: {
           authorization: "Bearer vnetlab-test-token",
           accept: "application/json",
+          ...extraHeaders,
           ...(payload !== undefined
             ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }
             : {}),

@@ -2,6 +2,7 @@ import { parseIntents, verifyIntents } from "../../analysis/intents.js";
 import type { Estate } from "../../model/estate.js";
 import { EXIT, type Io } from "../io.js";
 import { readJsonFile } from "../loadEstate.js";
+import { shortIds } from "../formatTrace.js";
 import { table } from "../table.js";
 
 export function verifyCommand(estate: Estate, intentsFile: string, json: boolean, io: Io): number {
@@ -36,7 +37,12 @@ export function verifyCommand(estate: Estate, intentsFile: string, json: boolean
         `${d.stage}${d.rule ? ` ${d.rule}` : ""}: ${d.reason}`,
       ];
     });
-    io.out(table(["RESULT", "INTENT", "EXPECT", "GOT", "DECIDED BY"], rows));
+    io.out(
+      table(
+        ["RESULT", "INTENT", "EXPECT", "GOT", "DECIDED BY"],
+        rows.map((r) => r.map(shortIds)),
+      ),
+    );
     io.out(`\n${results.length - failed} of ${results.length} intents hold`);
   }
   if (results.some((r) => "error" in r)) return EXIT.badInput;

@@ -1,20 +1,42 @@
-// The server's view of the store: the compiled estate, cached per store version, and one writer at a time per
-// process (writers in other processes are caught by the store's preconditions and retried).
+// The server's view of the store: the stored resources by id and the compiled estate, kept per store version.
+// This process's own writes update both in place (the estate is derived from the previous one, so a write
+// costs in proportion to its change, not to the estate); a write by another process sharing the database
+// shows as an unexpected version and causes a full reload. One writer at a time per process; writers in
+// other processes are caught by the store's preconditions and retried.
 import type { ArmResource } from "../model/arm.js";
-import { compileEstate } from "../model/compileEstate.js";
+import { compileEstate, deriveEstate } from "../model/compileEstate.js";
 import type { Estate } from "../model/estate.js";
 import { Regions } from "../model/regions.js";
+import { idKey } from "../model/resourceId.js";
 import { ServiceTags } from "../model/serviceTags.js";
-import type { ResourceStore, StoredResource } from "../store/types.js";
+import type { ResourceStore, StoreChange, StoredResource } from "../store/types.js";
 
 export interface Snapshot {
   version: number;
-  stored: StoredResource[];
+  /** A stored resource by id, case-insensitively. */
+  lookup(id: string | undefined): StoredResource | undefined;
+  /** Every stored resource, ordered by lower-cased id. */
+  readonly stored: readonly StoredResource[];
   estate(): Estate;
+}
+
+function makeSnapshot(version: number, byKey: Map<string, StoredResource>, estate: () => Estate): Snapshot {
+  let ordered: StoredResource[] | undefined;
+  let compiled: Estate | undefined;
+  return {
+    version,
+    lookup: (id) => (id === undefined ? undefined : byKey.get(idKey(id))),
+    get stored() {
+      ordered ??= [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
+      return ordered;
+    },
+    estate: () => (compiled ??= estate()),
+  };
 }
 
 export class ArmState {
   private cached: Snapshot | undefined;
+  private byKey = new Map<string, StoredResource>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -31,14 +53,36 @@ export class ArmState {
     const version = await this.store.version();
     if (this.cached?.version === version) return this.cached;
     const stored = await this.store.list();
-    let estate: Estate | undefined;
-    const snap: Snapshot = {
-      version,
-      stored,
-      estate: () => (estate ??= this.compile(stored.map((s) => s.resource))),
-    };
-    this.cached = snap;
-    return snap;
+    const byKey = new Map(stored.map((s) => [idKey(s.id), s]));
+    this.byKey = byKey;
+    this.cached = makeSnapshot(version, byKey, () => this.compile(stored.map((s) => s.resource)));
+    return this.cached;
+  }
+
+  /**
+   * Records this process's own write: `version` is what the store returned. The next snapshot is the previous
+   * one with the changes applied, and `estate` (already derived while validating) when given.
+   */
+  committed(before: Snapshot, changes: readonly StoreChange[], version: number, estate?: Estate): void {
+    if (this.cached !== before || version !== before.version + 1) {
+      this.cached = undefined; // someone else wrote in between: reload on the next read
+      return;
+    }
+    const byKey = new Map(this.byKey);
+    const puts: ArmResource[] = [];
+    const removes: string[] = [];
+    for (const c of changes) {
+      if (c.kind === "put") {
+        const key = idKey(c.resource.id);
+        byKey.set(key, { id: byKey.get(key)?.id ?? c.resource.id, resource: c.resource, etag: c.etag });
+        puts.push(c.resource);
+      } else {
+        byKey.delete(idKey(c.id));
+        removes.push(c.id);
+      }
+    }
+    this.byKey = byKey;
+    this.cached = makeSnapshot(version, byKey, () => estate ?? deriveEstate(before.estate(), puts, removes));
   }
 
   /** Runs `fn` after every earlier write of this process has finished. */

@@ -4,10 +4,11 @@
 import { randomUUID } from "node:crypto";
 import type { ArmResource } from "../model/arm.js";
 import { VnetlabError } from "../model/errors.js";
-import { idKey, parentId, sameId } from "../model/resourceId.js";
+import { idKey, parentId } from "../model/resourceId.js";
 import type { StoreChange, StorePrecondition } from "../store/types.js";
 import { StorePreconditionFailed } from "../store/types.js";
 import type { ArmState, Snapshot } from "./armState.js";
+import { deriveEstate } from "../model/compileEstate.js";
 import type { TypeRegistry } from "./registry.js";
 import type { ResourceTypeDef, WriteContext } from "./resourceType.js";
 
@@ -57,6 +58,12 @@ export function inlineChild(parent: ArmResource, property: string, name: string)
 }
 
 export class ResourcePipeline {
+  /**
+   * The would-be estate the last prepare() derived while validating; the write that follows hands it on as
+   * the new current estate. Writes run one at a time (ArmState.exclusive), so this is never shared.
+   */
+  private derived: ReturnType<Snapshot["estate"]> | undefined;
+
   constructor(
     readonly state: ArmState,
     readonly types: TypeRegistry,
@@ -85,10 +92,10 @@ export class ResourcePipeline {
 
   private find(snap: Snapshot, id: string, def: ResourceTypeDef): ArmResource | undefined {
     if (def.inline) {
-      const parent = snap.stored.find((s) => sameId(s.id, parentId(id)))?.resource;
+      const parent = snap.lookup(parentId(id))?.resource;
       return parent && inlineChild(parent, def.inline.property, id.split("/").pop()!);
     }
-    return snap.stored.find((s) => sameId(s.id, id))?.resource;
+    return snap.lookup(id)?.resource;
   }
 
   present(resource: ArmResource, def: ResourceTypeDef, snap: Snapshot): ArmResource {
@@ -100,7 +107,7 @@ export class ResourcePipeline {
     const def = this.def(type);
     const snap = await this.state.snapshot();
     if (def.inline && parent) {
-      const p = snap.stored.find((s) => sameId(s.id, parent))?.resource;
+      const p = snap.lookup(parent)?.resource;
       if (!p)
         throw new VnetlabError(
           "ParentResourceNotFound",
@@ -123,7 +130,7 @@ export class ResourcePipeline {
     const def = this.def(type);
     return this.write(async (snap) => {
       if (def.inline) return this.putInline(snap, id, def, body, c, apiVersion);
-      const existing = snap.stored.find((s) => sameId(s.id, id));
+      const existing = snap.lookup(id);
       checkConditions(existing?.resource, c);
       await this.checkParents(snap, id, def);
       const candidate: ArmResource = {
@@ -152,7 +159,7 @@ export class ResourcePipeline {
     apiVersion: string,
   ): Planned {
     const pid = parentId(id)!;
-    const stored = snap.stored.find((s) => sameId(s.id, pid));
+    const stored = snap.lookup(pid);
     if (!stored) {
       throw new VnetlabError(
         "ParentResourceNotFound",
@@ -199,7 +206,7 @@ export class ResourcePipeline {
     const merge = def.patch;
     if (!merge || def.inline) return this.patchTags(id, type, body.tags, c, apiVersion);
     return this.write(async (snap) => {
-      const stored = snap.stored.find((s) => sameId(s.id, id));
+      const stored = snap.lookup(id);
       if (!stored) throw notFound(type, id.split("/").pop()!, resourceGroupOf(id));
       checkConditions(stored.resource, c);
       const merged = merge(structuredClone(stored.resource), body);
@@ -219,7 +226,7 @@ export class ResourcePipeline {
   replace(resource: ArmResource, readEtag: string | undefined): Promise<WriteOutcome> {
     const def = this.def(resource.type);
     return this.write(async (snap) => {
-      const stored = snap.stored.find((s) => sameId(s.id, resource.id));
+      const stored = snap.lookup(resource.id);
       if (!stored) throw notFound(resource.type, resource.name, resourceGroupOf(resource.id));
       checkConditions(stored.resource, { ifMatch: readEtag ?? "*" });
       const next: ArmResource = { ...structuredClone(resource), id: stored.id, etag: newEtag() };
@@ -243,7 +250,7 @@ export class ResourcePipeline {
   ): Promise<WriteOutcome> {
     const def = this.def(type);
     return this.write(async (snap) => {
-      const stored = snap.stored.find((s) => sameId(s.id, id));
+      const stored = snap.lookup(id);
       if (!stored) throw notFound(type, id.split("/").pop()!, resourceGroupOf(id));
       checkConditions(stored.resource, c);
       const resource = { ...structuredClone(stored.resource), tags: tags ?? {}, etag: newEtag() };
@@ -264,12 +271,14 @@ export class ResourcePipeline {
     return this.state.exclusive(async () => {
       for (let attempt = 0; ; attempt++) {
         const snap = await this.state.snapshot();
+        this.derived = undefined;
         const plan = def.inline
           ? this.planDeleteInline(snap, id, def, c, apiVersion)
           : this.planDelete(snap, id, def, c);
         if (!plan) return undefined;
         try {
           const estateVersion = await this.state.store.apply(plan.changes, plan.preconditions);
+          this.state.committed(snap, plan.changes, estateVersion, this.derived);
           return { created: false, resource: plan.result, estateVersion };
         } catch (e) {
           if (e instanceof StorePreconditionFailed && attempt < 5) continue;
@@ -280,7 +289,7 @@ export class ResourcePipeline {
   }
 
   private planDelete(snap: Snapshot, id: string, def: ResourceTypeDef, c: Conditions): Planned | undefined {
-    const stored = snap.stored.find((s) => sameId(s.id, id));
+    const stored = snap.lookup(id);
     checkConditions(stored?.resource, c);
     if (!stored) return undefined;
     def.checkDelete?.(stored.resource, snap.estate());
@@ -304,7 +313,7 @@ export class ResourcePipeline {
     c: Conditions,
     apiVersion: string,
   ): Planned | undefined {
-    const stored = snap.stored.find((s) => sameId(s.id, parentId(id)));
+    const stored = snap.lookup(parentId(id));
     if (!stored) return undefined;
     const name = id.split("/").pop()!;
     const existing = inlineChild(stored.resource, def.inline!.property, name);
@@ -338,9 +347,11 @@ export class ResourcePipeline {
     return this.state.exclusive(async () => {
       for (let attempt = 0; ; attempt++) {
         const snap = await this.state.snapshot();
+        this.derived = undefined;
         const p = await plan(snap);
         try {
           const estateVersion = await this.state.store.apply(p.changes, p.preconditions);
+          this.state.committed(snap, p.changes, estateVersion, this.derived);
           return { created: p.created, resource: p.result, estateVersion };
         } catch (e) {
           if (e instanceof StorePreconditionFailed && attempt < 5) continue;
@@ -352,18 +363,14 @@ export class ResourcePipeline {
 
   private async checkParents(snap: Snapshot, id: string, def: ResourceTypeDef): Promise<void> {
     const rg = resourceGroupIdOf(id);
-    if (
-      rg &&
-      !snap.stored.some((s) => sameId(s.id, rg)) &&
-      def.type.toLowerCase() !== "microsoft.resources/resourcegroups"
-    ) {
+    if (rg && !snap.lookup(rg) && def.type.toLowerCase() !== "microsoft.resources/resourcegroups") {
       throw new VnetlabError(
         "ResourceGroupNotFound",
         `Resource group '${resourceGroupOf(id)}' could not be found.`,
       );
     }
     const pid = parentId(id);
-    if (pid && !snap.stored.some((s) => sameId(s.id, pid))) {
+    if (pid && !snap.lookup(pid)) {
       throw new VnetlabError(
         "ParentResourceNotFound",
         `Can not perform requested operation on nested resource. Parent resource '${pid.split("/").pop()}' not found.`,
@@ -382,7 +389,7 @@ export class ResourcePipeline {
   ): ArmResource {
     const def = this.types.get(resource.type);
     if (!def || def.inline) return resource;
-    const snap: Snapshot = { version: 0, stored: [], estate: () => estate };
+    const snap: Snapshot = { version: 0, lookup: () => undefined, stored: [], estate: () => estate };
     return this.prepare(def, resource, snap, undefined, apiVersion, newEtag(), false);
   }
 
@@ -401,11 +408,11 @@ export class ResourcePipeline {
     const ctx: WriteContext = {
       existing,
       before: () => snap.estate(),
-      after: () =>
-        (after ??= this.state.compile([
-          ...snap.stored.filter((s) => !sameId(s.id, resource.id)).map((s) => s.resource),
-          resource,
-        ])),
+      after: () => {
+        after ??= deriveEstate(snap.estate(), [resource]);
+        this.derived = after;
+        return after;
+      },
       regions: this.state.regions,
       serviceTags: this.state.serviceTags,
       apiVersion,

@@ -46,6 +46,10 @@ class CompiledEstate implements Estate {
   private readonly byType = new Map<string, ArmResource[]>();
   private readonly byNameIndex = new Map<string, ArmResource[]>();
   private readonly tenants = new Map<string, string>();
+  /** Keys of the resources given as input (as opposed to children lifted out of a parent). */
+  readonly units = new Set<string>();
+  /** The file each resource came from, for error messages. */
+  readonly fileOf = new Map<string, string | undefined>();
 
   constructor(
     readonly serviceTags: ServiceTags,
@@ -143,7 +147,7 @@ function normaliseLocation(r: ArmResource, regions: Regions, file: string | unde
 export function compileEstate(resources: readonly unknown[], options: CompileOptions = {}): Estate {
   const regions = options.regions ?? Regions.default();
   const estate = new CompiledEstate(options.serviceTags ?? ServiceTags.default(), regions);
-  const fileOf = new Map<string, string | undefined>();
+  const fileOf = estate.fileOf;
   const separateChildren: ArmResource[] = [];
 
   resources.forEach((raw, i) => {
@@ -151,68 +155,176 @@ export function compileEstate(resources: readonly unknown[], options: CompileOpt
     const r = asResource(raw, file, i);
     normaliseLocation(r, regions, file);
     fileOf.set(idKey(r.id), file);
+    estate.units.add(idKey(r.id));
     if (childKindOfType(r.type)) separateChildren.push(r);
     else estate.add(r);
   });
 
   // Lift inline children out so that each has its own id and type.
-  for (const parent of [...estate.resources]) {
-    for (const kind of childKindsOf(parent.type)) {
-      if (kind.mergeInto) continue;
-      const list = (parent.properties as Record<string, unknown> | undefined)?.[kind.property];
-      if (list === undefined) continue;
-      if (!Array.isArray(list)) {
-        throw new VnetlabError("InvalidEstate", `properties.${kind.property} must be an array`, {
-          file: fileOf.get(idKey(parent.id)),
-          resourceId: parent.id,
-        });
-      }
-      for (const child of list as ArmResource[]) {
-        if (!child || typeof child !== "object" || typeof child.name !== "string") {
-          throw new VnetlabError("InvalidEstate", `an entry of properties.${kind.property} has no name`, {
-            file: fileOf.get(idKey(parent.id)),
-            resourceId: parent.id,
-          });
-        }
-        child.id ??= `${parent.id}/${kind.segment}/${child.name}`;
-        child.type ??= `${parent.type}/${kind.segment}`;
-        fileOf.set(idKey(child.id), fileOf.get(idKey(parent.id)));
-        estate.add(child);
-      }
-    }
-  }
+  for (const parent of [...estate.resources]) liftInlineChildren(estate, parent);
 
   // Fold separately-declared children into their parents; a declared child replaces an inline one.
-  for (const child of separateChildren) {
-    const kind = childKindOfType(child.type)!;
-    const pid = parentId(child.id);
-    const parent = estate.get(pid);
-    if (!parent) {
-      throw new VnetlabError("InvalidResourceReference", `parent resource ${pid} was not found`, {
-        file: fileOf.get(idKey(child.id)),
-        resourceId: child.id,
-      });
-    }
-    parent.properties ??= {};
-    const props = parent.properties as Record<string, unknown>;
-    if (kind.mergeInto) {
-      if (child.name.toLowerCase() === kind.mergeInto.name) {
-        props[kind.mergeInto.property] = {
-          ...(props[kind.mergeInto.property] as object),
-          ...child.properties,
-        };
-      }
-      continue;
-    }
-    props[kind.property] ??= [];
-    const list = props[kind.property] as ArmResource[];
-    const at = list.findIndex((c) => c.name.toLowerCase() === child.name.toLowerCase());
-    if (at >= 0) list[at] = child;
-    else list.push(child);
-    estate.add(child);
-  }
+  for (const child of separateChildren) foldChild(estate, child);
 
   estate.index();
   validateEstate(estate, (id) => fileOf.get(idKey(id)));
   return estate;
+}
+
+function liftInlineChildren(estate: CompiledEstate, parent: ArmResource): ArmResource[] {
+  const lifted: ArmResource[] = [];
+  const file = estate.fileOf.get(idKey(parent.id));
+  for (const kind of childKindsOf(parent.type)) {
+    if (kind.mergeInto) continue;
+    const list = (parent.properties as Record<string, unknown> | undefined)?.[kind.property];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) {
+      throw new VnetlabError("InvalidEstate", `properties.${kind.property} must be an array`, {
+        file,
+        resourceId: parent.id,
+      });
+    }
+    for (const child of list as ArmResource[]) {
+      if (!child || typeof child !== "object" || typeof child.name !== "string") {
+        throw new VnetlabError("InvalidEstate", `an entry of properties.${kind.property} has no name`, {
+          file,
+          resourceId: parent.id,
+        });
+      }
+      child.id ??= `${parent.id}/${kind.segment}/${child.name}`;
+      child.type ??= `${parent.type}/${kind.segment}`;
+      estate.fileOf.set(idKey(child.id), file);
+      estate.add(child);
+      lifted.push(child);
+    }
+  }
+  return lifted;
+}
+
+/** Puts a separately declared child into its parent's property (replacing an inline one of the same name). */
+function foldChild(estate: CompiledEstate, child: ArmResource, parentOverride?: ArmResource): void {
+  const kind = childKindOfType(child.type)!;
+  const pid = parentId(child.id);
+  const parent = parentOverride ?? estate.get(pid);
+  if (!parent) {
+    throw new VnetlabError("InvalidResourceReference", `parent resource ${pid} was not found`, {
+      file: estate.fileOf.get(idKey(child.id)),
+      resourceId: child.id,
+    });
+  }
+  parent.properties ??= {};
+  const props = parent.properties as Record<string, unknown>;
+  if (kind.mergeInto) {
+    if (child.name.toLowerCase() === kind.mergeInto.name) {
+      props[kind.mergeInto.property] = { ...(props[kind.mergeInto.property] as object), ...child.properties };
+    }
+    return;
+  }
+  props[kind.property] ??= [];
+  const list = props[kind.property] as ArmResource[];
+  const at = list.findIndex((c) => c.name.toLowerCase() === child.name.toLowerCase());
+  if (at >= 0) list[at] = child;
+  else list.push(child);
+  estate.add(child);
+}
+
+/**
+ * A new estate equal to `compileEstate` of the base's inputs with `puts` replacing (or adding) inputs and
+ * `removes` taken out, built without re-reading the unchanged resources: they are shared with the base (both
+ * estates are immutable), and only the changed resources are cloned, normalised and checked. This is what
+ * lets the ARM server validate a write against the whole estate in time proportional to the change.
+ */
+export function deriveEstate(
+  base: Estate,
+  puts: readonly unknown[],
+  removes: readonly string[] = [],
+): Estate {
+  if (!(base instanceof CompiledEstate))
+    throw new TypeError("deriveEstate needs an estate made by compileEstate");
+  const next = new CompiledEstate(base.serviceTags, base.regions);
+  const incoming = puts.map((raw, i) => {
+    const r = asResource(raw, undefined, i);
+    normaliseLocation(r, base.regions, undefined);
+    return r;
+  });
+  const replaced = new Set([...removes.map(idKey), ...incoming.map((r) => idKey(r.id))]);
+  // A replaced or removed input takes its lifted children with it; its separately declared children stay
+  // inputs of their own and are folded into the new version of the parent below.
+  const gone = (key: string): boolean => {
+    if (replaced.has(key)) return true;
+    if (base.units.has(key)) return false;
+    for (let p = parentId(key); p; p = parentId(p)) if (replaced.has(idKey(p))) return true;
+    return false;
+  };
+  // Parents whose children change must not be mutated in place: they get a shallow copy.
+  const copies = new Map<string, ArmResource>();
+  const copyOf = (r: ArmResource): ArmResource => {
+    const key = idKey(r.id);
+    let c = copies.get(key);
+    if (!c) {
+      c = { ...r, properties: { ...(r.properties ?? {}) } };
+      const props = c.properties as Record<string, unknown>;
+      for (const kind of childKindsOf(r.type)) {
+        const v = props[kind.property];
+        if (Array.isArray(v)) props[kind.property] = [...v];
+        else if (v && typeof v === "object") props[kind.property] = { ...v };
+      }
+      copies.set(key, c);
+    }
+    return c;
+  };
+  for (const r of base.resources) {
+    const key = idKey(r.id);
+    if (gone(key)) continue;
+    next.add(r);
+    if (base.units.has(key)) next.units.add(key);
+    next.fileOf.set(key, base.fileOf.get(key));
+  }
+  // Removed separate children leave their parent's list.
+  for (const key of removes.map(idKey)) {
+    const old = base.get(key);
+    const kind = old && childKindOfType(old.type);
+    const parent = kind && !kind.mergeInto ? next.get(parentId(old.id)) : undefined;
+    if (!old || !kind || !parent || replaced.has(idKey(parent.id))) continue;
+    const copy = copyOf(parent);
+    const props = copy.properties as Record<string, unknown>;
+    const left = ((props[kind.property] as ArmResource[] | undefined) ?? []).filter(
+      (c) => idKey(c.id) !== key,
+    );
+    if (left.length > 0) props[kind.property] = left;
+    else delete props[kind.property];
+    next.add(copy);
+  }
+  const changed = new Set<ArmResource>();
+  for (const r of incoming) {
+    next.units.add(idKey(r.id));
+    if (childKindOfType(r.type)) continue;
+    next.add(r);
+    changed.add(r);
+    for (const c of liftInlineChildren(next, r)) changed.add(c);
+  }
+  // Separate children of replaced parents, then the changed separate children, go back into their parents.
+  for (const r of next.resources.slice()) {
+    const key = idKey(r.id);
+    const kind = childKindOfType(r.type);
+    if (!kind || !next.units.has(key) || replaced.has(key)) continue;
+    const pid = parentId(r.id);
+    if (pid && replaced.has(idKey(pid))) foldChild(next, r);
+  }
+  for (const r of incoming) {
+    if (!childKindOfType(r.type)) continue;
+    const pid = parentId(r.id);
+    const parent = next.get(pid);
+    const target = parent && !replaced.has(idKey(parent.id)) ? copyOf(parent) : parent;
+    foldChild(next, r, target);
+    if (target) {
+      next.add(target);
+      changed.add(target);
+    }
+    changed.add(r);
+  }
+  for (const c of copies.values()) next.add(c);
+  next.index();
+  validateEstate(next, (id) => next.fileOf.get(idKey(id)), changed);
+  return next;
 }

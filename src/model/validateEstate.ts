@@ -37,7 +37,13 @@ const NSG_KEYWORDS = new Set([
   "azureplatformlkm",
 ]);
 
-export function validateEstate(estate: Estate, fileOf: FileOf): void {
+/**
+ * Checks every resource, or with `only` just those (an estate derived from a checked one by a few changes
+ * needs only the changed resources checked).
+ */
+export function validateEstate(estate: Estate, fileOf: FileOf, only?: ReadonlySet<ArmResource>): void {
+  const of = <P extends object>(type: string): readonly ArmResource<P>[] =>
+    only ? estate.ofType<P>(type).filter((r) => only.has(r)) : estate.ofType<P>(type);
   const fail = (
     r: ArmResource,
     message: string,
@@ -69,7 +75,7 @@ export function validateEstate(estate: Estate, fileOf: FileOf): void {
     cidr(r, what, text, true);
   };
 
-  for (const vnet of estate.ofType<VirtualNetworkProperties>(N.virtualNetwork)) {
+  for (const vnet of of<VirtualNetworkProperties>(N.virtualNetwork)) {
     for (const p of vnet.properties?.addressSpace?.addressPrefixes ?? []) cidr(vnet, "address space", p);
     for (const peering of (vnet.properties?.virtualNetworkPeerings ??
       []) as ArmResource<VirtualNetworkPeeringProperties>[]) {
@@ -87,7 +93,7 @@ export function validateEstate(estate: Estate, fileOf: FileOf): void {
       }
     }
   }
-  for (const s of estate.ofType<SubnetProperties>(N.subnet)) {
+  for (const s of of<SubnetProperties>(N.subnet)) {
     const p = s.properties ?? {};
     const prefixes = p.addressPrefixes ?? (p.addressPrefix !== undefined ? [p.addressPrefix] : []);
     if (prefixes.length === 0) fail(s, "the subnet has no addressPrefix");
@@ -107,7 +113,7 @@ export function validateEstate(estate: Estate, fileOf: FileOf): void {
     for (const sep of p.serviceEndpointPolicies ?? [])
       ref(s, "serviceEndpointPolicies", sep, N.serviceEndpointPolicy);
   }
-  for (const nic of estate.ofType<NetworkInterfaceProperties>(N.networkInterface)) {
+  for (const nic of of<NetworkInterfaceProperties>(N.networkInterface)) {
     ref(nic, "networkSecurityGroup", nic.properties?.networkSecurityGroup, N.networkSecurityGroup);
     for (const c of nic.properties?.ipConfigurations ?? []) {
       const cp = c.properties ?? {};
@@ -126,11 +132,11 @@ export function validateEstate(estate: Estate, fileOf: FileOf): void {
       }
     }
   }
-  for (const vm of estate.ofType<VirtualMachineProperties>(N.virtualMachine)) {
+  for (const vm of of<VirtualMachineProperties>(N.virtualMachine)) {
     for (const n of vm.properties?.networkProfile?.networkInterfaces ?? [])
       ref(vm, "networkProfile.networkInterfaces", n, N.networkInterface);
   }
-  for (const rule of estate.ofType<SecurityRuleProperties>(N.securityRule)) {
+  for (const rule of of<SecurityRuleProperties>(N.securityRule)) {
     const p = rule.properties;
     if (!p) fail(rule, "the security rule has no properties");
     for (const side of ["source", "destination"] as const) {
@@ -140,7 +146,7 @@ export function validateEstate(estate: Estate, fileOf: FileOf): void {
         ref(rule, `${side}ApplicationSecurityGroups`, a, N.applicationSecurityGroup);
     }
   }
-  for (const route of estate.ofType<RouteProperties>(N.route)) {
+  for (const route of of<RouteProperties>(N.route)) {
     const p = route.properties;
     if (!p?.addressPrefix) fail(route, "the route has no addressPrefix");
     if (!estate.serviceTags.get(p!.addressPrefix)) cidr(route, "addressPrefix", p!.addressPrefix);
@@ -148,18 +154,18 @@ export function validateEstate(estate: Estate, fileOf: FileOf): void {
       fail(route, "a VirtualAppliance route needs a valid nextHopIpAddress");
     }
   }
-  for (const nat of estate.ofType<NatGatewayProperties>(N.natGateway)) {
+  for (const nat of of<NatGatewayProperties>(N.natGateway)) {
     for (const pip of nat.properties?.publicIpAddresses ?? [])
       ref(nat, "publicIpAddresses", pip, N.publicIPAddress);
   }
-  for (const pe of estate.ofType<PrivateEndpointProperties>(N.privateEndpoint)) {
+  for (const pe of of<PrivateEndpointProperties>(N.privateEndpoint)) {
     if (!pe.properties?.subnet) fail(pe, "the private endpoint has no subnet");
     ref(pe, "subnet", pe.properties?.subnet, N.subnet);
   }
-  for (const link of estate.ofType<PrivateDnsVirtualNetworkLinkProperties>(N.privateDnsVirtualNetworkLink)) {
+  for (const link of of<PrivateDnsVirtualNetworkLinkProperties>(N.privateDnsVirtualNetworkLink)) {
     ref(link, "virtualNetwork", link.properties?.virtualNetwork, N.virtualNetwork);
   }
-  for (const conn of estate.ofType<ConnectionProperties>(N.connection)) {
+  for (const conn of of<ConnectionProperties>(N.connection)) {
     ref(conn, "virtualNetworkGateway1", conn.properties?.virtualNetworkGateway1, N.virtualNetworkGateway);
     ref(conn, "localNetworkGateway2", conn.properties?.localNetworkGateway2, N.localNetworkGateway);
   }

@@ -43,6 +43,8 @@ interface LinkedZone {
 
 interface DnsIndex {
   hosts: Map<string, PublicName>;
+  /** Each key of `hosts`, by itself. */
+  hostNames: Map<string, string>;
   /** The PaaS resource behind a public address: IPv4 by number, IPv6 by text. */
   publicAddresses: Map<string, PublicName>;
   publicAddresses4: Map<number, PublicName>;
@@ -62,6 +64,7 @@ function dnsIndex(estate: Estate): DnsIndex {
   let idx = cache.get(estate);
   if (idx) return idx;
   const hosts = new Map<string, PublicName>();
+  const hostNames = new Map<string, string>();
   const publicAddresses = new Map<string, PublicName>();
   const publicAddresses4 = new Map<number, PublicName>();
   for (const r of estate.resources) {
@@ -77,7 +80,9 @@ function dnsIndex(estate: Estate): DnsIndex {
         privateLinkZone: h.privateLinkZone,
         address,
       };
-      hosts.set(h.host.toLowerCase(), entry);
+      const key = h.host.toLowerCase();
+      hosts.set(key, entry);
+      hostNames.set(key, key);
       if (address && !publicAddresses.has(formatIp(address))) {
         publicAddresses.set(formatIp(address), entry);
         if (address.family === 4) publicAddresses4.set(address.value, entry);
@@ -102,6 +107,7 @@ function dnsIndex(estate: Estate): DnsIndex {
   }
   idx = {
     hosts,
+    hostNames,
     publicAddresses,
     publicAddresses4,
     zonesByVnet,
@@ -109,6 +115,14 @@ function dnsIndex(estate: Estate): DnsIndex {
   };
   cache.set(estate, idx);
   return idx;
+}
+
+/**
+ * The host as the estate's own string when a PaaS name matches it exactly (else `host` itself): flows that
+ * carry the shared string are looked up by pointer, not by comparing characters.
+ */
+export function canonicalHost(estate: Estate, host: string): string {
+  return dnsIndex(estate).hostNames.get(host) ?? host;
 }
 
 /** The PaaS name entry for a host, if the estate holds the resource behind it. */

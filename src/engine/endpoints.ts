@@ -6,7 +6,7 @@ import type { Estate } from "../model/estate.js";
 import { NetworkTypes as N } from "../model/resources/network.js";
 import { paasServiceByType } from "../model/serviceCatalog.js";
 import { parseIp } from "../net/index.js";
-import { publicName } from "./dns.js";
+import { canonicalHost, publicName } from "./dns.js";
 import type { FlowDestination, FlowSource } from "./flow.js";
 import { topologyOf } from "./topology.js";
 
@@ -110,7 +110,7 @@ export function parseDestination(estate: Estate, text: string): FlowDestination 
     const host = url.hostname.replace(/^\[|\]$/g, "");
     const ip = parseIp(host);
     if (ip) return { kind: "ip", ip, port };
-    return { kind: "fqdn", host: host.toLowerCase(), port, scheme, path: url.pathname };
+    return { kind: "fqdn", host: canonicalHost(estate, host.toLowerCase()), port, scheme, path: url.pathname };
   }
   const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(t);
   if (v6) {
@@ -130,7 +130,7 @@ export function parseDestination(estate: Estate, text: string): FlowDestination 
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+\.?$/i.test(hostPart)) {
     throw new VnetlabError("UnknownDestination", `'${t}' is not a URL, FQDN[:port] or IP:port`);
   }
-  const host = hostPart.toLowerCase();
+  const host = canonicalHost(estate, hostPart.toLowerCase());
   let port = portPart === undefined ? undefined : parsePort(portPart, t);
   if (port === undefined) {
     const kind = publicName(estate, host)?.resource.type;

@@ -11,6 +11,7 @@ import { linkedZones } from "./dns.js";
 import { type DnsTargets, dnsTargets } from "./dnsTarget.js";
 import { egressOf } from "./egress.js";
 import type { FlowSource } from "./flow.js";
+import { shareOrigin } from "./firewalls/origins.js";
 import type { RequestOrigin } from "./firewalls/types.js";
 import { type NsgPoint, nsgPointOf } from "./nsg/index.js";
 import { type SubnetRoutes, subnetRoutes } from "./routes/index.js";
@@ -166,7 +167,7 @@ export function egressPath(estate: Estate, n: NicContext, at: SubnetContext): Eg
     const via = VIA[egress.kind];
     n.egress = {
       kind: "egress",
-      origin: { kind: "public", ip: egress.ip, azureRegion: at.vnet.location },
+      origin: shareOrigin({ kind: "public", ip: egress.ip, azureRegion: at.vnet.location }),
       egressIp,
       summary: `over the internet path, source NATed to ${egressIp} (${via})`,
       internalSummary: `over the internet path (${via} ${egressIp}); Storage in the same region sees an Azure-internal address instead`,
@@ -182,13 +183,13 @@ export function namesFrom(estate: Estate, n: NicContext): DnsTargets {
 }
 
 export function serviceEndpointOrigin(n: NicContext, at: SubnetContext): RequestOrigin {
-  n.serviceEndpointOrigin ??= {
+  n.serviceEndpointOrigin ??= shareOrigin({
     kind: "serviceEndpoint",
     subnetId: at.subnet.id,
     vnetId: at.vnet.id,
     privateIp: n.config.privateIp,
     region: at.vnet.location ?? "",
-  };
+  });
   return n.serviceEndpointOrigin;
 }
 

@@ -250,12 +250,9 @@ export function deriveEstate(
   const replaced = new Set([...removes.map(idKey), ...incoming.map((r) => idKey(r.id))]);
   // A replaced or removed input takes its lifted children with it; its separately declared children stay
   // inputs of their own and are folded into the new version of the parent below.
-  const gone = (key: string): boolean => {
-    if (replaced.has(key)) return true;
-    if (base.units.has(key)) return false;
-    for (let p = parentId(key); p; p = parentId(p)) if (replaced.has(idKey(p))) return true;
-    return false;
-  };
+  const prefixes = [...replaced].map((k) => `${k}/`);
+  const gone = (key: string): boolean =>
+    replaced.has(key) || (!base.units.has(key) && prefixes.some((p) => key.startsWith(p)));
   // Parents whose children change must not be mutated in place: they get a shallow copy.
   const copies = new Map<string, ArmResource>();
   const copyOf = (r: ArmResource): ArmResource => {

@@ -14,9 +14,9 @@ import {
   isDisabled,
   matchIpRule,
   note,
+  originSubnetLabel,
   privateEndpointBypass,
   type SubnetRules,
-  subnetLabel,
   trustedBypass,
 } from "./common.js";
 import type { DenialId } from "./denials.js";
@@ -89,23 +89,20 @@ export function aclFirewall(svc: AclService): ServiceFirewall {
   const virtualNetworkRule: Evaluator<AclRules> = (ctx) => {
     const o = ctx.request.origin;
     if (o.kind !== "serviceEndpoint") return undefined;
-    const rule = ctx.rules.vnet.find(o.subnetId);
+    const rule = ctx.rules.vnet.findOrigin(o);
     if (!rule) {
-      note(ctx, `${subnetLabel(o.subnetId)} is not in the ${svc.noun}'s virtual network rules.`);
+      note(ctx, `${originSubnetLabel(o)} is not in the ${svc.noun}'s virtual network rules.`);
       return undefined;
     }
     if (rule.ineffective) {
-      note(
-        ctx,
-        `The virtual network rule for ${subnetLabel(o.subnetId)} grants nothing: ${rule.ineffective}.`,
-      );
+      note(ctx, `The virtual network rule for ${originSubnetLabel(o)} grants nothing: ${rule.ineffective}.`);
       return undefined;
     }
     // [S8] §8: these services accept subnets of other subscriptions and tenants
     return allow(
       ctx,
       ctx.rules.vnet.label(rule),
-      `${subnetLabel(o.subnetId)} reaches the ${svc.noun} over its service endpoint and is in the virtual network rules.`,
+      `${originSubnetLabel(o)} reaches the ${svc.noun} over its service endpoint and is in the virtual network rules.`,
     );
   };
 
@@ -135,7 +132,7 @@ export function aclFirewall(svc: AclService): ServiceFirewall {
   };
 
   const finalDeny: Evaluator<AclRules> = (ctx) => {
-    for (const ig of ctx.rules.ip.ignored) note(ctx, `${ig.label} never matches: ${ig.why}.`);
+    for (const text of ctx.rules.ip.ignoredNotes) note(ctx, text);
     return denyByDefault(
       ctx,
       `${svc.prefix}.defaultAction=Deny`,

@@ -15,12 +15,12 @@ import {
   isDisabled,
   matchIpRule,
   note,
+  originSubnetLabel,
   parseBypass,
   privateEndpointBypass,
   propsOf,
-  SubnetRules,
   sameTenant,
-  subnetLabel,
+  SubnetRules,
   trustedBypass,
 } from "./common.js";
 
@@ -76,24 +76,24 @@ const virtualNetworkRule: Evaluator<CosmosRules> = (ctx) => {
     );
     return undefined;
   }
-  const rule = ctx.rules.vnet.find(o.subnetId);
+  const rule = ctx.rules.vnet.findOrigin(o);
   if (!rule) {
     // [S16] peered VNets get no access unless their own subnets are listed
-    note(ctx, `${subnetLabel(o.subnetId)} is not in the account's virtual network rules.`);
+    note(ctx, `${originSubnetLabel(o)} is not in the account's virtual network rules.`);
     return undefined;
   }
   if (!sameTenant(ctx.estate, o.subnetId, ctx.resource.id)) {
     // [S16][S8] Cosmos VNet rules need the VNet in the account's tenant
     note(
       ctx,
-      `The rule for ${subnetLabel(o.subnetId)} is ineffective: the VNet is in another Microsoft Entra tenant.`,
+      `The rule for ${originSubnetLabel(o)} is ineffective: the VNet is in another Microsoft Entra tenant.`,
     );
     return undefined;
   }
   return allow(
     ctx,
     ctx.rules.vnet.label(rule),
-    `${subnetLabel(o.subnetId)} reaches the account over its service endpoint and is in the virtual network rules.`,
+    `${originSubnetLabel(o)} reaches the account over its service endpoint and is in the virtual network rules.`,
   );
 };
 

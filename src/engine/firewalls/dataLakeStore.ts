@@ -14,12 +14,12 @@ import {
   isAzureClient,
   matchIpRange,
   note,
+  originSubnetLabel,
+  originVnetRegion,
   privateEndpointBypass,
   propsOf,
   regionKey,
   SubnetRules,
-  subnetLabel,
-  subnetRegion,
 } from "./common.js";
 
 interface DataLakeRules {
@@ -62,24 +62,24 @@ const firewallState: Evaluator<DataLakeRules> = (ctx) =>
 const virtualNetworkRule: Evaluator<DataLakeRules> = (ctx) => {
   const o = ctx.request.origin;
   if (o.kind !== "serviceEndpoint") return undefined;
-  const rule = ctx.rules.vnet.find(o.subnetId);
+  const rule = ctx.rules.vnet.findOrigin(o);
   if (!rule) {
-    note(ctx, `${subnetLabel(o.subnetId)} is not in the account's virtual network rules.`);
+    note(ctx, `${originSubnetLabel(o)} is not in the account's virtual network rules.`);
     return undefined;
   }
   // [S1] Gen1 VNet rules ride on the Microsoft.AzureActiveDirectory service endpoint, same region only
-  const vnetRegion = subnetRegion(ctx.estate, o.subnetId, o.region);
+  const vnetRegion = originVnetRegion(ctx.estate, o);
   if (vnetRegion !== regionKey(ctx.resource.location)) {
     note(
       ctx,
-      `The rule for ${subnetLabel(o.subnetId)} is ineffective: its VNet is in ${vnetRegion}, not in the account's region.`,
+      `The rule for ${originSubnetLabel(o)} is ineffective: its VNet is in ${vnetRegion}, not in the account's region.`,
     );
     return undefined;
   }
   return allow(
     ctx,
     ctx.rules.vnet.label(rule),
-    `${subnetLabel(o.subnetId)} reaches the account over its Microsoft.AzureActiveDirectory service endpoint and has a virtual network rule.`,
+    `${originSubnetLabel(o)} reaches the account over its Microsoft.AzureActiveDirectory service endpoint and has a virtual network rule.`,
   );
 };
 

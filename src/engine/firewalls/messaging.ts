@@ -18,10 +18,10 @@ import {
   isDisabled,
   matchIpRule,
   note,
+  originSubnetLabel,
   privateEndpointBypass,
   propsOf,
   SubnetRules,
-  subnetLabel,
 } from "./common.js";
 import type { ServiceFirewall } from "./types.js";
 
@@ -127,15 +127,15 @@ const zeroRules: Evaluator<MessagingRules> = (ctx) => {
 const virtualNetworkRule: Evaluator<MessagingRules> = (ctx) => {
   const o = ctx.request.origin;
   if (o.kind !== "serviceEndpoint") return undefined;
-  const rule = ctx.rules.vnet.find(o.subnetId);
+  const rule = ctx.rules.vnet.findOrigin(o);
   if (!rule) {
-    note(ctx, `${subnetLabel(o.subnetId)} is not in the namespace's virtual network rules.`);
+    note(ctx, `${originSubnetLabel(o)} is not in the namespace's virtual network rules.`);
     return undefined;
   }
   return allow(
     ctx,
     ctx.rules.vnet.label(rule),
-    `${subnetLabel(o.subnetId)} reaches the namespace over its service endpoint and is in the virtual network rules.`,
+    `${originSubnetLabel(o)} reaches the namespace over its service endpoint and is in the virtual network rules.`,
   );
 };
 

@@ -21,14 +21,14 @@ import {
   isDisabled,
   matchIpRange,
   note,
+  originSubnetLabel,
+  originVnetRegion,
   privateEndpointBypass,
   propsOf,
   regionKey,
+  sameTenant,
   type SubnetRule,
   SubnetRules,
-  sameTenant,
-  subnetLabel,
-  subnetRegion,
 } from "./common.js";
 import type { DenialId } from "./denials.js";
 import type { ServiceFirewall } from "./types.js";
@@ -113,13 +113,13 @@ const virtualNetworkRule: Evaluator<SqlRules> = (ctx) => {
   const o = ctx.request.origin;
   if (o.kind !== "serviceEndpoint") return undefined;
   const { rules, estate, resource } = ctx;
-  const rule = rules.vnet.find(o.subnetId);
+  const rule = rules.vnet.findOrigin(o);
   const label = rule ? ruleName(rule) : "";
   if (!rule) {
-    note(ctx, `${subnetLabel(o.subnetId)} has no virtual network rule on the server.`);
+    note(ctx, `${originSubnetLabel(o)} has no virtual network rule on the server.`);
     return undefined;
   }
-  const where = subnetLabel(o.subnetId);
+  const where = originSubnetLabel(o);
   if (rule.ineffective) {
     note(ctx, `The rule ${label} for ${where} is not in force: ${rule.ineffective}.`);
     return undefined;
@@ -132,7 +132,7 @@ const virtualNetworkRule: Evaluator<SqlRules> = (ctx) => {
     );
     return undefined;
   }
-  const vnetRegion = subnetRegion(estate, o.subnetId, o.region);
+  const vnetRegion = originVnetRegion(estate, o);
   if (vnetRegion !== rules.region) {
     // [S12] a VNet rule only works for a subnet in the server's region (the SE covers only its own region)
     note(
@@ -193,7 +193,7 @@ const finalDeny: Evaluator<SqlRules> = (ctx) => {
     return denyByDefault(
       ctx,
       "virtualNetworkRules",
-      `no virtual network rule admits ${subnetLabel(o.subnetId)}.`,
+      `no virtual network rule admits ${originSubnetLabel(o)}.`,
       e.vnetDenial,
     );
   }

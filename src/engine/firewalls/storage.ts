@@ -16,13 +16,14 @@ import {
   isDisabled,
   matchIpRule,
   note,
+  originAzureRegionKey,
+  originSubnetLabel,
   parseBypass,
   privateEndpointBypass,
   propsOf,
   regionKey,
-  SubnetRules,
   sameTenant,
-  subnetLabel,
+  SubnetRules,
   trustedBypass,
 } from "./common.js";
 import type { FirewallResult } from "./types.js";
@@ -30,6 +31,11 @@ import type { FirewallResult } from "./types.js";
 interface StorageRules {
   name: string;
   publicNetworkAccess: string | undefined;
+  /** publicNetworkAccess is Disabled, or SecuredByPerimeter. */
+  pnaDisabled: boolean;
+  perimeter: boolean;
+  /** What `exceptions` notes for a flow (no caller) when the account has exceptions. */
+  exceptionsNote: string | undefined;
   defaultAction: "Allow" | "Deny";
   vnet: SubnetRules;
   ip: IpRuleSet;
@@ -56,9 +62,25 @@ function idPattern(resourceId: string): RegExp {
 function compile(resource: ArmResource, estate: Estate): StorageRules {
   const p = propsOf<StorageAccountProperties>(resource);
   const acls = p.networkAcls ?? {};
+  const bypass = parseBypass(acls.bypass ?? "AzureServices");
+  const bypassText = acls.bypass ?? "AzureServices";
+  const resourceAccess = (acls.resourceAccessRules ?? []).map((r) => ({
+    resourceId: r.resourceId,
+    pattern: idPattern(r.resourceId),
+  }));
+  const which = [
+    ...(bypass.size > 0 ? [`bypass=${bypassText}`] : []),
+    ...(resourceAccess.length > 0 ? ["resource-instance rules"] : []),
+  ].join(" and ");
   return {
     name: resource.name,
     publicNetworkAccess: p.publicNetworkAccess,
+    pnaDisabled: isDisabled(p.publicNetworkAccess),
+    perimeter: p.publicNetworkAccess?.toLowerCase() === "securedbyperimeter",
+    exceptionsNote:
+      bypass.size > 0 || resourceAccess.length > 0
+        ? `The exceptions (${which}) admit only Azure services calling with their own identity, never a flow from a VM.`
+        : undefined,
     defaultAction: acls.defaultAction?.toLowerCase() === "deny" ? "Deny" : "Allow",
     vnet: new SubnetRules(
       (acls.virtualNetworkRules ?? []).map((r) => {
@@ -74,13 +96,10 @@ function compile(resource: ArmResource, estate: Estate): StorageRules {
       (v) => `networkAcls.ipRules[${v}]`,
       { ignorePrivate: true, ignoreSlash31And32: true },
     ),
-    resourceAccess: (acls.resourceAccessRules ?? []).map((r) => ({
-      resourceId: r.resourceId,
-      pattern: idPattern(r.resourceId),
-    })),
+    resourceAccess,
     // [S8] bypass defaults to AzureServices
-    bypass: parseBypass(acls.bypass ?? "AzureServices"),
-    bypassText: acls.bypass ?? "AzureServices",
+    bypass,
+    bypassText,
     region: regionKey(p.primaryLocation ?? resource.location),
   };
 }
@@ -115,23 +134,14 @@ function exceptions(ctx: Ctx): FirewallResult | undefined {
       `the caller is a trusted Azure service and bypass includes ${trusted}.`,
     );
   }
-  if ((rules.bypass.size > 0 || rules.resourceAccess.length > 0) && !request.caller) {
-    const which = [
-      ...(rules.bypass.size > 0 ? [`bypass=${rules.bypassText}`] : []),
-      ...(rules.resourceAccess.length > 0 ? ["resource-instance rules"] : []),
-    ].join(" and ");
-    note(
-      ctx,
-      `The exceptions (${which}) admit only Azure services calling with their own identity, never a flow from a VM.`,
-    );
-  }
+  if (rules.exceptionsNote !== undefined && !request.caller) note(ctx, rules.exceptionsNote);
   return undefined;
 }
 
 const publicNetworkAccess: Evaluator<StorageRules> = (ctx) => {
   const pna = ctx.rules.publicNetworkAccess;
-  const perimeter = pna?.toLowerCase() === "securedbyperimeter";
-  if (!isDisabled(pna) && !perimeter) return undefined;
+  const perimeter = ctx.rules.perimeter;
+  if (!ctx.rules.pnaDisabled && !perimeter) return undefined;
   // [S8] R11: exceptions configured earlier stay in effect when public access is disabled
   const exception = exceptions(ctx);
   if (exception) return exception;
@@ -158,13 +168,13 @@ const defaultAllow: Evaluator<StorageRules> = (ctx) => {
 const virtualNetworkRule: Evaluator<StorageRules> = (ctx) => {
   const o = ctx.request.origin;
   if (o.kind !== "serviceEndpoint") return undefined;
-  const rule = ctx.rules.vnet.find(o.subnetId);
+  const rule = ctx.rules.vnet.findOrigin(o);
   if (!rule) {
-    note(ctx, `${subnetLabel(o.subnetId)} is not in the account's virtual network rules.`);
+    note(ctx, `${originSubnetLabel(o)} is not in the account's virtual network rules.`);
     return undefined;
   }
   if (rule.ineffective) {
-    note(ctx, `The virtual network rule for ${subnetLabel(o.subnetId)} grants nothing: ${rule.ineffective}.`);
+    note(ctx, `The virtual network rule for ${originSubnetLabel(o)} grants nothing: ${rule.ineffective}.`);
     return undefined;
   }
   const host = ctx.request.host?.toLowerCase();
@@ -176,7 +186,7 @@ const virtualNetworkRule: Evaluator<StorageRules> = (ctx) => {
   return allow(
     ctx,
     ctx.rules.vnet.label(rule),
-    `${subnetLabel(o.subnetId)} reaches the account over its service endpoint and is in the virtual network rules.${secondary}`,
+    `${originSubnetLabel(o)} reaches the account over its service endpoint and is in the virtual network rules.${secondary}`,
   );
 };
 
@@ -189,7 +199,7 @@ const ipRule: Evaluator<StorageRules> = (ctx) => {
     return undefined;
   }
   if (o.kind !== "public") return undefined;
-  if (o.azureRegion !== undefined && regionKey(o.azureRegion) === ctx.rules.region) {
+  if (o.azureRegion !== undefined && originAzureRegionKey(o) === ctx.rules.region) {
     // [S8] R9: same-region clients reach Storage from private Azure addresses, so IP rules never match them
     note(
       ctx,
@@ -210,7 +220,7 @@ const ipRule: Evaluator<StorageRules> = (ctx) => {
 };
 
 const finalDeny: Evaluator<StorageRules> = (ctx) => {
-  for (const ig of ctx.rules.ip.ignored) note(ctx, `${ig.label} never matches: ${ig.why}.`);
+  for (const text of ctx.rules.ip.ignoredNotes) note(ctx, text);
   return denyByDefault(
     ctx,
     "networkAcls.defaultAction=Deny",

@@ -3,7 +3,9 @@
 // of the subnet's route table ("might also contain default routes"). Derived from the subnet's effective
 // routes, so gateway ranges follow route propagation [INF].
 import type { Estate } from "../../model/estate.js";
-import type { VirtualNetworkPeeringProperties } from "../../model/resources/network.js";
+import type { ArmResource } from "../../model/arm.js";
+import { parentId } from "../../model/resourceId.js";
+import type { SubnetProperties, VirtualNetworkPeeringProperties } from "../../model/resources/network.js";
 import { type Prefix, PrefixSet, parsePrefix } from "../../net/index.js";
 import { subnetRoutes } from "../routes/index.js";
 
@@ -26,8 +28,38 @@ export function virtualNetworkTag(estate: Estate, subnetId: string | undefined):
   }
   let tag = bySubnet.get(subnetId);
   if (!tag) {
-    tag = build(estate, subnetId);
+    tag = shared(estate, subnetId);
     bySubnet.set(subnetId, tag);
+  }
+  return tag;
+}
+
+/**
+ * The tag reads only the VNet's own, peering and gateway routes and the UDRs, which the VNet and the subnet's
+ * route table decide: subnets that share both share one tag.
+ */
+// Per estate: estates derived from one another share unchanged resource objects, not their routes.
+const byVnet = new WeakMap<Estate, WeakMap<ArmResource, Map<ArmResource | undefined, VirtualNetworkTag>>>();
+
+function shared(estate: Estate, subnetId: string): VirtualNetworkTag {
+  const subnet = estate.get<SubnetProperties>(subnetId);
+  const vnet = estate.get(parentId(subnetId));
+  if (!subnet || !vnet) return build(estate, subnetId);
+  const table = estate.get(subnet.properties?.routeTable?.id);
+  let vnets = byVnet.get(estate);
+  if (!vnets) {
+    vnets = new WeakMap();
+    byVnet.set(estate, vnets);
+  }
+  let byTable = vnets.get(vnet);
+  if (!byTable) {
+    byTable = new Map();
+    vnets.set(vnet, byTable);
+  }
+  let tag = byTable.get(table);
+  if (!tag) {
+    tag = build(estate, subnetId);
+    byTable.set(table, tag);
   }
   return tag;
 }

@@ -43,6 +43,30 @@ export function subnetRoutes(estate: Estate, subnetId: string): SubnetRoutes {
   return routes;
 }
 
+/** Route groups that depend on the VNet (and its route table's propagation setting) only: shared by its subnets. */
+interface VnetGroups {
+  defaults: Map<boolean, RouteGroup[]>;
+  peering: RouteGroup[];
+  privateEndpoints: RouteGroup[];
+  gateway?: RouteGroup[];
+}
+
+interface SharedGroups {
+  vnets: WeakMap<ArmResource, VnetGroups>;
+  udrs: WeakMap<ArmResource, RouteGroup[]>;
+}
+
+const shared = new WeakMap<Estate, SharedGroups>();
+
+function sharedGroups(estate: Estate): SharedGroups {
+  let s = shared.get(estate);
+  if (!s) {
+    s = { vnets: new WeakMap(), udrs: new WeakMap() };
+    shared.set(estate, s);
+  }
+  return s;
+}
+
 function buildGroups(estate: Estate, subnetId: string): RouteGroup[] {
   const subnet = estate.get<SubnetProperties>(subnetId);
   const vnet = estate.get<VirtualNetworkProperties>(parentId(subnetId));
@@ -50,16 +74,38 @@ function buildGroups(estate: Estate, subnetId: string): RouteGroup[] {
   const index = routeIndexOf(estate);
   const table = estate.get<RouteTableProperties>(subnet.properties?.routeTable?.id) as
     ArmResource<RouteTableProperties> | undefined;
-  const udrs = table ? userRoutes(estate, table) : [];
+  // Route groups are immutable once built, so subnets of one VNet (or one route table) share them.
+  const s = sharedGroups(estate);
+  let udrs: RouteGroup[] = [];
+  if (table) {
+    udrs = s.udrs.get(table) ?? userRoutes(estate, table);
+    s.udrs.set(table, udrs);
+  }
   const udrDefaultRoute = udrs.some((g) => g.serviceTag === undefined && g.entries[0]?.prefix.length === 0);
-  const links = index.connectedPeerings(vnet.id);
+  let v = s.vnets.get(vnet);
+  if (!v) {
+    const links = index.connectedPeerings(vnet.id);
+    v = {
+      defaults: new Map(),
+      peering: peeringRoutes(links),
+      privateEndpoints: privateEndpointRoutes(estate, index, vnet, links),
+    };
+    s.vnets.set(vnet, v);
+  }
+  let defaults = v.defaults.get(udrDefaultRoute);
+  if (!defaults) {
+    defaults = defaultRoutes(index.addressSpace(vnet), udrDefaultRoute);
+    v.defaults.set(udrDefaultRoute, defaults);
+  }
+  // [S3] disableBgpRoutePropagation drops every gateway route, static and BGP alike.
+  const propagate = !table?.properties?.disableBgpRoutePropagation;
+  if (propagate) v.gateway ??= gatewayRoutes(estate, index, vnet, index.connectedPeerings(vnet.id));
   return [
-    ...defaultRoutes(index.addressSpace(vnet), udrDefaultRoute),
-    ...peeringRoutes(links),
-    ...privateEndpointRoutes(estate, index, vnet, links),
+    ...defaults,
+    ...v.peering,
+    ...v.privateEndpoints,
     ...serviceEndpointRoutes(estate, subnet, vnet),
-    // [S3] disableBgpRoutePropagation drops every gateway route, static and BGP alike.
-    ...(table?.properties?.disableBgpRoutePropagation ? [] : gatewayRoutes(estate, index, vnet, links)),
+    ...(propagate ? v.gateway! : []),
     ...udrs,
   ];
 }

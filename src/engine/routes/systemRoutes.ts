@@ -163,6 +163,9 @@ export function gatewayRoutes(
 
 const LIVE_SE_STATES = new Set(["succeeded", "updating"]);
 
+/** SE route groups by service and tags: subnets with the same endpoint share one (groups are immutable). */
+const seGroups = new WeakMap<Estate, Map<string, RouteGroup>>();
+
 /**
  * [S3][S6] One VirtualNetworkServiceEndpoint route per endpoint service, only on the subnet with the SE,
  * covering the service-tag prefixes of its `locations` (ARM's defaults when omitted, §1.2). [S2] S5: a
@@ -188,17 +191,22 @@ export function serviceEndpointRoutes(
     if (hasPolicy && info.name.toLowerCase() === "microsoft.storage") locations = ["*"];
     const tags = endpointRouteTags(info.name, locations, estate.serviceTags);
     if (tags.length === 0) continue;
-    groups.push(
-      makeGroup(
-        {
-          source: "Default",
-          nextHopType: "VirtualNetworkServiceEndpoint",
-          origin: info.name,
-          serviceTag: tags.map((t) => t.name).join(","),
-        },
+    const serviceTag = tags.map((t) => t.name).join(",");
+    let known = seGroups.get(estate);
+    if (!known) {
+      known = new Map();
+      seGroups.set(estate, known);
+    }
+    const key = `${info.name}\n${serviceTag}`;
+    let group = known.get(key);
+    if (!group) {
+      group = makeGroup(
+        { source: "Default", nextHopType: "VirtualNetworkServiceEndpoint", origin: info.name, serviceTag },
         tags.flatMap((t) => t.prefixes),
-      ),
-    );
+      );
+      known.set(key, group);
+    }
+    groups.push(group);
   }
   return groups;
 }

@@ -60,15 +60,11 @@ export class ArmState {
   }
 
   /**
-   * Records this process's own write: `version` is what the store returned. The next snapshot is the previous
-   * one with the changes applied, and `estate` (already derived while validating) when given.
+   * The snapshot that follows `before` once `changes` are written (tentatively numbered version + 1), with
+   * `estate` (already derived while validating) when given. Used to plan several writes in a row.
    */
-  committed(before: Snapshot, changes: readonly StoreChange[], version: number, estate?: Estate): void {
-    if (this.cached !== before || version !== before.version + 1) {
-      this.cached = undefined; // someone else wrote in between: reload on the next read
-      return;
-    }
-    const byKey = new Map(this.byKey);
+  advance(before: Snapshot, changes: readonly StoreChange[], estate?: Estate): Snapshot {
+    const byKey = new Map(this.keysOf(before));
     const puts: ArmResource[] = [];
     const removes: string[] = [];
     for (const c of changes) {
@@ -81,8 +77,36 @@ export class ArmState {
         removes.push(c.id);
       }
     }
+    const next = makeSnapshot(
+      before.version + 1,
+      byKey,
+      () => estate ?? deriveEstate(before.estate(), puts, removes),
+    );
+    this.keyMaps.set(next, byKey);
+    return next;
+  }
+
+  /**
+   * Adopts `planned` (built with advance() from the current snapshot) as current once the store acknowledged
+   * the batch with `version`. Anything else — another process wrote in between — forces a reload.
+   */
+  adopt(base: Snapshot, planned: Snapshot, version: number): void {
+    if (this.cached !== base || version !== base.version + 1) {
+      this.cached = undefined;
+      return;
+    }
+    const byKey = this.keysOf(planned);
     this.byKey = byKey;
-    this.cached = makeSnapshot(version, byKey, () => estate ?? deriveEstate(before.estate(), puts, removes));
+    this.cached = makeSnapshot(version, byKey, () => planned.estate());
+    this.keyMaps.set(this.cached, byKey);
+  }
+
+  private readonly keyMaps = new WeakMap<Snapshot, Map<string, StoredResource>>();
+
+  private keysOf(s: Snapshot): Map<string, StoredResource> {
+    return (
+      this.keyMaps.get(s) ?? (s === this.cached ? this.byKey : new Map(s.stored.map((x) => [idKey(x.id), x])))
+    );
   }
 
   /** Runs `fn` after every earlier write of this process has finished. */

@@ -6,8 +6,8 @@ import type { ArmResource } from "../model/arm.js";
 import { VnetlabError } from "../model/errors.js";
 import { idKey, parentId } from "../model/resourceId.js";
 import type { StoreChange, StorePrecondition } from "../store/types.js";
-import { StorePreconditionFailed } from "../store/types.js";
 import type { ArmState, Snapshot } from "./armState.js";
+import { GroupCommitter } from "./groupCommit.js";
 import { deriveEstate } from "../model/compileEstate.js";
 import type { TypeRegistry } from "./registry.js";
 import type { ResourceTypeDef, WriteContext } from "./resourceType.js";
@@ -64,10 +64,14 @@ export class ResourcePipeline {
    */
   private derived: ReturnType<Snapshot["estate"]> | undefined;
 
+  private readonly committer: GroupCommitter;
+
   constructor(
     readonly state: ArmState,
     readonly types: TypeRegistry,
-  ) {}
+  ) {
+    this.committer = new GroupCommitter(state);
+  }
 
   def(type: string): ResourceTypeDef {
     const d = this.types.get(type);
@@ -128,11 +132,11 @@ export class ResourcePipeline {
   /** PUT: create or replace. */
   put(id: string, type: string, body: ArmResource, c: Conditions, apiVersion: string): Promise<WriteOutcome> {
     const def = this.def(type);
-    return this.write(async (snap) => {
+    return this.write((snap) => {
       if (def.inline) return this.putInline(snap, id, def, body, c, apiVersion);
       const existing = snap.lookup(id);
       checkConditions(existing?.resource, c);
-      await this.checkParents(snap, id, def);
+      this.checkParents(snap, id, def);
       const candidate: ArmResource = {
         ...body,
         id: existing?.id ?? id,
@@ -205,7 +209,7 @@ export class ResourcePipeline {
     const def = this.def(type);
     const merge = def.patch;
     if (!merge || def.inline) return this.patchTags(id, type, body.tags, c, apiVersion);
-    return this.write(async (snap) => {
+    return this.write((snap) => {
       const stored = snap.lookup(id);
       if (!stored) throw notFound(type, id.split("/").pop()!, resourceGroupOf(id));
       checkConditions(stored.resource, c);
@@ -225,7 +229,7 @@ export class ResourcePipeline {
   /** Stores the new version of a resource that an action computed, if the stored one is still the version it read. */
   replace(resource: ArmResource, readEtag: string | undefined): Promise<WriteOutcome> {
     const def = this.def(resource.type);
-    return this.write(async (snap) => {
+    return this.write((snap) => {
       const stored = snap.lookup(resource.id);
       if (!stored) throw notFound(resource.type, resource.name, resourceGroupOf(resource.id));
       checkConditions(stored.resource, { ifMatch: readEtag ?? "*" });
@@ -249,7 +253,7 @@ export class ResourcePipeline {
     apiVersion: string,
   ): Promise<WriteOutcome> {
     const def = this.def(type);
-    return this.write(async (snap) => {
+    return this.write((snap) => {
       const stored = snap.lookup(id);
       if (!stored) throw notFound(type, id.split("/").pop()!, resourceGroupOf(id));
       checkConditions(stored.resource, c);
@@ -268,24 +272,9 @@ export class ResourcePipeline {
   /** DELETE: refused while the resource is in use; separately stored children go with it. */
   delete(id: string, type: string, c: Conditions, apiVersion: string): Promise<WriteOutcome | undefined> {
     const def = this.def(type);
-    return this.state.exclusive(async () => {
-      for (let attempt = 0; ; attempt++) {
-        const snap = await this.state.snapshot();
-        this.derived = undefined;
-        const plan = def.inline
-          ? this.planDeleteInline(snap, id, def, c, apiVersion)
-          : this.planDelete(snap, id, def, c);
-        if (!plan) return undefined;
-        try {
-          const estateVersion = await this.state.store.apply(plan.changes, plan.preconditions);
-          this.state.committed(snap, plan.changes, estateVersion, this.derived);
-          return { created: false, resource: plan.result, estateVersion };
-        } catch (e) {
-          if (e instanceof StorePreconditionFailed && attempt < 5) continue;
-          throw e;
-        }
-      }
-    });
+    return this.submit((snap) =>
+      def.inline ? this.planDeleteInline(snap, id, def, c, apiVersion) : this.planDelete(snap, id, def, c),
+    );
   }
 
   private planDelete(snap: Snapshot, id: string, def: ResourceTypeDef, c: Conditions): Planned | undefined {
@@ -342,26 +331,23 @@ export class ResourcePipeline {
     };
   }
 
-  /** Runs a planned write, retrying when another process changed what the plan read. */
-  private write(plan: (snap: Snapshot) => Promise<Planned>): Promise<WriteOutcome> {
-    return this.state.exclusive(async () => {
-      for (let attempt = 0; ; attempt++) {
-        const snap = await this.state.snapshot();
-        this.derived = undefined;
-        const p = await plan(snap);
-        try {
-          const estateVersion = await this.state.store.apply(p.changes, p.preconditions);
-          this.state.committed(snap, p.changes, estateVersion, this.derived);
-          return { created: p.created, resource: p.result, estateVersion };
-        } catch (e) {
-          if (e instanceof StorePreconditionFailed && attempt < 5) continue;
-          throw e;
-        }
-      }
-    });
+  /** Runs a planned write through the group committer. */
+  private async write(plan: (snap: Snapshot) => Planned): Promise<WriteOutcome> {
+    return (await this.submit(plan))!;
   }
 
-  private async checkParents(snap: Snapshot, id: string, def: ResourceTypeDef): Promise<void> {
+  private async submit(plan: (snap: Snapshot) => Planned | undefined): Promise<WriteOutcome | undefined> {
+    const out = await this.committer.submit((snap) => {
+      this.derived = undefined;
+      const p = plan(snap);
+      if (!p) return undefined;
+      const result = { created: p.created, resource: p.result };
+      return { changes: p.changes, preconditions: p.preconditions, estate: this.derived, result };
+    });
+    return out && { ...out.result, estateVersion: out.version };
+  }
+
+  private checkParents(snap: Snapshot, id: string, def: ResourceTypeDef): void {
     const rg = resourceGroupIdOf(id);
     if (rg && !snap.lookup(rg) && def.type.toLowerCase() !== "microsoft.resources/resourcegroups") {
       throw new VnetlabError(

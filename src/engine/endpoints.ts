@@ -110,7 +110,13 @@ export function parseDestination(estate: Estate, text: string): FlowDestination 
     const host = url.hostname.replace(/^\[|\]$/g, "");
     const ip = parseIp(host);
     if (ip) return { kind: "ip", ip, port };
-    return { kind: "fqdn", host: canonicalHost(estate, host.toLowerCase()), port, scheme, path: url.pathname };
+    return {
+      kind: "fqdn",
+      host: canonicalHost(estate, host.toLowerCase()),
+      port,
+      scheme,
+      path: url.pathname,
+    };
   }
   const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(t);
   if (v6) {

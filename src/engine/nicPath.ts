@@ -6,7 +6,7 @@ import type { Flow, FlowSource } from "./flow.js";
 import { nsgPointOf } from "./nsg/index.js";
 import { nsgStages } from "./nsgStage.js";
 import { evaluateServiceEndpointPolicies } from "./policy.js";
-import type { RouteDecision } from "./routes/index.js";
+import { type RouteDecision, routeTexts } from "./routes/index.js";
 import {
   egressPath,
   type NicContext,
@@ -55,35 +55,8 @@ export function nicSourceStage(
   });
 }
 
-/** What a chosen route means for a trace, built once per route decision of a subnet. */
-interface RouteTexts {
-  nextHopIp: string | undefined;
-  summary: string;
-  rule: string;
-  passReason: string;
-  blockReason: string;
-  /** VirtualAppliance routes: the NIC that holds the next hop (resolved on first use). */
-  appliance?: NicIpConfig | null;
-}
-
-const routeTexts = new WeakMap<RouteDecision, RouteTexts>();
-
-function textsOf(decision: RouteDecision): RouteTexts {
-  let t = routeTexts.get(decision);
-  if (!t) {
-    const r = decision.route;
-    const nextHopIp = r.nextHopIpAddress ? formatIp(r.nextHopIpAddress) : undefined;
-    t = {
-      nextHopIp,
-      summary: `${r.addressPrefix} → ${r.nextHopType}${nextHopIp ? ` ${nextHopIp}` : ""} (${r.source}${r.name ? ` route ${r.name}` : ""}): ${decision.why}`,
-      rule: r.name ?? `${r.source} ${r.addressPrefix} → ${r.nextHopType}`,
-      passReason: `route ${r.addressPrefix} → ${r.nextHopType}`,
-      blockReason: `the route ${r.addressPrefix} has next hop None: the traffic is dropped`,
-    };
-    routeTexts.set(decision, t);
-  }
-  return t;
-}
+/** VirtualAppliance decisions: the NIC that holds the next hop (a decision belongs to one subnet's table). */
+const appliances = new WeakMap<RouteDecision, NicIpConfig | null>();
 
 export function walkFromNic(
   b: TraceBuilder,
@@ -111,7 +84,7 @@ export function walkFromNic(
       return { reached: false };
     }
     const r = decision.route;
-    const texts = textsOf(decision);
+    const texts = decision.texts ?? routeTexts(r, decision.why);
     const resourceId = r.routeTableId ?? subnet.id;
     const blocked = r.nextHopType === "None";
     b.push({
@@ -137,12 +110,11 @@ export function walkFromNic(
 
     switch (r.nextHopType) {
       case "VirtualAppliance": {
-        if (texts.appliance === undefined) {
-          texts.appliance = r.nextHopIpAddress
-            ? (applianceAt(estate, r.nextHopIpAddress, n.config) ?? null)
-            : null;
+        let next = appliances.get(decision);
+        if (next === undefined) {
+          next = r.nextHopIpAddress ? (applianceAt(estate, r.nextHopIpAddress, n.config) ?? null) : null;
+          appliances.set(decision, next);
         }
-        const next = texts.appliance;
         if (!next) {
           b.block({
             stage: "route",

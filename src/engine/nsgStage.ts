@@ -2,7 +2,7 @@
 // built once per (NSG, association, direction, rule) instead of once per flow.
 import type { IpAddress } from "../net/index.js";
 import type { Flow } from "./flow.js";
-import { type CompiledNsg, firstMatchIndex, type NsgPoint } from "./nsg/index.js";
+import { type CompiledNsg, firstMatchIndex, type NsgPoint, type NsgStageTexts } from "./nsg/index.js";
 import type { TraceBuilder } from "./traceBuilder.js";
 
 /** Source port used for NSG matching when the flow names none: the first IANA ephemeral port. */
@@ -11,27 +11,13 @@ export const EPHEMERAL_PORT = 49152;
 type Direction = "Inbound" | "Outbound";
 type Association = "networkInterface" | "subnet";
 
-interface RuleTexts {
-  readonly rule: string;
-  readonly priority: number;
-  readonly access: "Allow" | "Deny";
-  readonly summary: string;
-  readonly reason: string;
-}
-
-/**
- * Per NSG: the texts by [NIC outbound, NIC inbound, subnet outbound, subnet inbound] and by rule index + 1
- * (index 0: platform traffic that no rule filters), filled on first use.
- */
-const textsByNsg = new WeakMap<CompiledNsg, (RuleTexts | undefined)[][]>();
-
-function textsOf(nsg: CompiledNsg, association: Association, direction: Direction, index: number): RuleTexts {
-  let all = textsByNsg.get(nsg);
-  if (!all) {
-    all = [[], [], [], []];
-    textsByNsg.set(nsg, all);
-  }
-  const byRule = all[(association === "subnet" ? 2 : 0) + (direction === "Inbound" ? 1 : 0)]!;
+function textsOf(
+  nsg: CompiledNsg,
+  association: Association,
+  direction: Direction,
+  index: number,
+): NsgStageTexts {
+  const byRule = nsg.stageTexts[(association === "subnet" ? 2 : 0) + (direction === "Inbound" ? 1 : 0)]!;
   let t = byRule[index + 1];
   if (!t) {
     const rule = index < 0 ? undefined : (direction === "Outbound" ? nsg.outbound : nsg.inbound)[index];

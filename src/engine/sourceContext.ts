@@ -90,6 +90,8 @@ interface EstateContext {
   readonly nics: Map<NicIpConfig, NicContext>;
   /** The contexts of a NIC's IP configurations, by NIC id as given. */
   readonly byNic: Map<string, readonly NicContext[]>;
+  /** Names as sources outside Azure resolve them. */
+  publicNames?: DnsTargets;
 }
 
 const contexts = new WeakMap<Estate, EstateContext>();
@@ -174,6 +176,13 @@ export function egressPath(estate: Estate, n: NicContext, at: SubnetContext): Eg
     };
   }
   return n.egress;
+}
+
+/** Names as sources outside Azure (the internet, on-premises) resolve them: public DNS. */
+export function publicNames(estate: Estate): DnsTargets {
+  const c = contextOf(estate);
+  c.publicNames ??= dnsTargets(estate, linkedZones(estate, undefined));
+  return c.publicNames;
 }
 
 /** Names as resolved from the configuration's VNet (the zones linked to `vnetOf(config.subnetId)`). */

@@ -13,7 +13,7 @@ import type { RequestOrigin } from "./firewalls/types.js";
 import type { Flow } from "./flow.js";
 import { nicSourceStage, walkFromNic } from "./nicPath.js";
 import { onPremisesSourceStage, walkFromOnPremises } from "./onPremisesPath.js";
-import { type NicContext, namesFrom, nicSourceContext } from "./sourceContext.js";
+import { type NicContext, namesFrom, nicSourceContext, publicNames } from "./sourceContext.js";
 import { type PrivateEndpointIp, topologyOf } from "./topology.js";
 import type { Trace } from "./trace.js";
 import { TraceBuilder } from "./traceBuilder.js";
@@ -90,7 +90,7 @@ function firewallStage(
 
 /** Names as the source resolves them: a NIC through the zones linked to its subnet's VNet, others publicly. */
 function namesSeenFrom(estate: Estate, src: Flow["source"], nic: NicContext | undefined): DnsTargets {
-  if (src.kind !== "nic") return dnsTargets(estate, linkedZones(estate, undefined));
+  if (src.kind !== "nic") return publicNames(estate);
   // The flow's own subnet names the VNet (its configuration's, unless the source was built by hand).
   if (nic && src.subnetId === nic.config.subnetId) return namesFrom(estate, nic);
   return dnsTargets(estate, linkedZones(estate, topologyOf(estate).vnetOf(src.subnetId)?.id));

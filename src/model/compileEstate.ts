@@ -56,8 +56,12 @@ class CompiledEstate implements Estate {
     readonly regions: Regions,
   ) {}
 
-  add(r: ArmResource): void {
-    const key = idKey(r.id);
+  /** Every resource with its lower-cased key, in load order. */
+  *keyed(): IterableIterator<[string, ArmResource]> {
+    yield* this.byId.entries();
+  }
+
+  add(r: ArmResource, key = idKey(r.id)): void {
     const existing = this.byId.get(key);
     if (existing) this.resources.splice(this.resources.indexOf(existing), 1, r);
     else this.resources.push(r);
@@ -270,10 +274,9 @@ export function deriveEstate(
     }
     return c;
   };
-  for (const r of base.resources) {
-    const key = idKey(r.id);
+  for (const [key, r] of base.keyed()) {
     if (gone(key)) continue;
-    next.add(r);
+    next.add(r, key);
     if (base.units.has(key)) next.units.add(key);
     next.fileOf.set(key, base.fileOf.get(key));
   }

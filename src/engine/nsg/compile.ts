@@ -50,6 +50,15 @@ export interface CompiledRule {
   reason: string;
 }
 
+/** What a trace shows when a rule (or no rule, for platform traffic) of an NSG decides. */
+export interface NsgStageTexts {
+  readonly rule: string;
+  readonly priority: number;
+  readonly access: Access;
+  readonly summary: string;
+  readonly reason: string;
+}
+
 export interface CompiledNsg {
   id: string;
   inbound: readonly CompiledRule[];
@@ -57,6 +66,11 @@ export interface CompiledNsg {
   /** Each direction's rules compiled for IPv4 TCP and UDP packets (see program.ts). */
   inboundProgram: Uint32Array;
   outboundProgram: Uint32Array;
+  /**
+   * Trace texts by [NIC outbound, NIC inbound, subnet outbound, subnet inbound] and rule index + 1 (0: no
+   * rule), filled by the trace on first use.
+   */
+  stageTexts: (NsgStageTexts | undefined)[][];
 }
 
 const PROTOCOLS = new Map(["Tcp", "Udp", "Icmp", "Esp", "Ah", "*"].map((x) => [x.toLowerCase(), x]));
@@ -137,6 +151,7 @@ function compileNsg(
     outbound,
     inboundProgram: buildProgram(inbound),
     outboundProgram: buildProgram(outbound),
+    stageTexts: [[], [], [], []],
   };
 }
 

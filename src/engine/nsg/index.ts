@@ -1,4 +1,4 @@
-export type { CompiledNsg, CompiledRule } from "./compile.js";
+export type { CompiledNsg, CompiledRule, NsgStageTexts } from "./compile.js";
 export { DEFAULT_RULES } from "./defaultRules.js";
 export {
   type EffectiveNetworkSecurityGroup,

@@ -1,2 +1,10 @@
 export { subnetRoutes } from "./subnetRoutes.js";
-export type { NextHopType, RouteDecision, RouteEntry, RouteSource, SubnetRoutes } from "./types.js";
+export { routeTexts } from "./routeTable.js";
+export type {
+  NextHopType,
+  RouteDecision,
+  RouteEntry,
+  RouteSource,
+  RouteTexts,
+  SubnetRoutes,
+} from "./types.js";

@@ -12,7 +12,7 @@ import {
 } from "../../net/index.js";
 import type { EffectiveRoute } from "../trace.js";
 import { isPreferredSystem, Rank, type RouteGroup } from "./routeGroup.js";
-import type { RouteDecision, RouteEntry, SubnetRoutes } from "./types.js";
+import type { RouteDecision, RouteEntry, RouteTexts, SubnetRoutes } from "./types.js";
 
 interface Slot {
   entry: RouteEntry;
@@ -209,7 +209,10 @@ export class RouteTable implements SubnetRoutes {
     if (d === undefined) {
       const table = this.preferred.has(ip) ? this.withoutBgp : this.withBgp;
       const winner = table.lookup(ip)?.values[0];
-      d = winner ? { route: winner.entry, why: this.explain(ip, winner) } : null;
+      if (winner) {
+        const why = this.explain(ip, winner);
+        d = { route: winner.entry, why, texts: routeTexts(winner.entry, why) };
+      } else d = null;
       this.decided.set(longest, d);
     }
     return d;
@@ -287,6 +290,18 @@ export class RouteTable implements SubnetRoutes {
   stateOf(route: RouteEntry): "Active" | "Invalid" {
     return this.slotOf.get(route)?.state ?? "Invalid";
   }
+}
+
+/** What a trace shows for a decision: built once per decision, as decisions are cached. */
+export function routeTexts(r: RouteEntry, why: string): RouteTexts {
+  const nextHopIp = r.nextHopIpAddress ? formatIp(r.nextHopIpAddress) : undefined;
+  return {
+    nextHopIp,
+    summary: `${r.addressPrefix} → ${r.nextHopType}${nextHopIp ? ` ${nextHopIp}` : ""} (${r.source}${r.name ? ` route ${r.name}` : ""}): ${why}`,
+    rule: r.name ?? `${r.source} ${r.addressPrefix} → ${r.nextHopType}`,
+    passReason: `route ${r.addressPrefix} → ${r.nextHopType}`,
+    blockReason: `the route ${r.addressPrefix} has next hop None: the traffic is dropped`,
+  };
 }
 
 /** Two UDRs tie on the kind of prefix they were written with (explicit, regional tag, ...). */

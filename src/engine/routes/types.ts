@@ -40,6 +40,20 @@ export interface RouteDecision {
   route: RouteEntry;
   /** One sentence: why this route won, e.g. `longest prefix /16 among 3 candidates`. */
   why: string;
+  /** What a trace shows for the decision (see `routeTexts`). */
+  texts?: RouteTexts;
+}
+
+/** The texts of a trace's route stage and decisions for one route decision. */
+export interface RouteTexts {
+  /** The next hop address as text. */
+  nextHopIp: string | undefined;
+  summary: string;
+  /** The deciding rule's name: the UDR's, else `<source> <prefix> → <next hop>`. */
+  rule: string;
+  /** The reason when the route lets the flow through, and when its next hop None drops it. */
+  passReason: string;
+  blockReason: string;
 }
 
 export interface SubnetRoutes {

@@ -274,12 +274,9 @@ export function deriveEstate(
     }
     return c;
   };
-  for (const [key, r] of base.keyed()) {
-    if (gone(key)) continue;
-    next.add(r, key);
-    if (base.units.has(key)) next.units.add(key);
-    next.fileOf.set(key, base.fileOf.get(key));
-  }
+  for (const [key, r] of base.keyed()) if (!gone(key)) next.add(r, key);
+  for (const key of base.units) if (!replaced.has(key)) next.units.add(key);
+  for (const [key, file] of base.fileOf) if (file !== undefined) next.fileOf.set(key, file);
   // Removed separate children leave their parent's list.
   for (const key of removes.map(idKey)) {
     const old = base.get(key);
@@ -304,12 +301,11 @@ export function deriveEstate(
     for (const c of liftInlineChildren(next, r)) changed.add(c);
   }
   // Separate children of replaced parents, then the changed separate children, go back into their parents.
-  for (const r of next.resources.slice()) {
-    const key = idKey(r.id);
-    const kind = childKindOfType(r.type);
-    if (!kind || !next.units.has(key) || replaced.has(key)) continue;
-    const pid = parentId(r.id);
-    if (pid && replaced.has(idKey(pid))) foldChild(next, r);
+  for (const key of base.units) {
+    if (replaced.has(key) || !prefixes.some((p) => key.startsWith(p))) continue;
+    const r = next.get(key);
+    const pid = r && childKindOfType(r.type) ? parentId(r.id) : undefined;
+    if (r && pid && replaced.has(idKey(pid))) foldChild(next, r);
   }
   for (const r of incoming) {
     if (!childKindOfType(r.type)) continue;

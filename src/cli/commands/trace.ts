@@ -33,47 +33,91 @@ export function traceCommand(estate: Estate, opts: TraceOptions, io: Io): number
 /**
  * One JSON object `{"from","to"}` per line in, one result per line out, in order. A line that cannot be
  * evaluated gets `{"from","to","error":{code,message}}` and the run ends with exit 2.
+ *
+ * Results are written once per chunk of input (every line readline has at hand), not once per line: a write
+ * to a pipe is a system call. An interactive stdin still gets each answer as soon as its line arrives.
  */
-export async function traceBatch(
+export function traceBatch(
   estate: Estate,
   file: string,
   io: Io,
   protocol?: TraceOptions["protocol"],
 ): Promise<number> {
   const input = file === "-" ? process.stdin : createReadStream(file, "utf8");
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let status: number = EXIT.ok;
   let lineNo = 0;
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-  try {
-    for await (const line of lines) {
-      lineNo++;
-      if (line.trim() === "") continue;
-      let from: unknown;
-      let to: unknown;
-      try {
-        const o = JSON.parse(line) as { from?: unknown; to?: unknown };
-        from = o.from;
-        to = o.to;
-        if (typeof from !== "string" || typeof to !== "string") {
-          throw new VnetlabError("InvalidJson", `line ${lineNo} needs string "from" and "to"`, { file });
-        }
-        io.out(JSON.stringify({ from, to, ...traceBetween(estate, from, to, protocol) }));
-      } catch (e) {
-        const err =
-          e instanceof VnetlabError
-            ? e
-            : e instanceof SyntaxError
-              ? new VnetlabError("InvalidJson", `line ${lineNo}: ${e.message}`, { file })
-              : undefined;
-        if (!err) throw e;
-        status = EXIT.badInput;
-        io.out(JSON.stringify({ from, to, error: { code: err.code, message: err.message } }));
+  let out: string[] = [];
+  let flushing = false;
+  let failed = false;
+  const flush = (): void => {
+    flushing = false;
+    if (out.length === 0) return;
+    const text = `${out.join("\n")}\n`;
+    out = [];
+    io.out(text);
+  };
+
+  const evaluate = (line: string): void => {
+    lineNo++;
+    if (line.trim() === "") return;
+    let from: unknown;
+    let to: unknown;
+    try {
+      const o = JSON.parse(line) as { from?: unknown; to?: unknown };
+      from = o.from;
+      to = o.to;
+      if (typeof from !== "string" || typeof to !== "string") {
+        throw new VnetlabError("InvalidJson", `line ${lineNo} needs string "from" and "to"`, { file });
       }
+      out.push(JSON.stringify({ from, to, ...traceBetween(estate, from, to, protocol) }));
+    } catch (e) {
+      const err =
+        e instanceof VnetlabError
+          ? e
+          : e instanceof SyntaxError
+            ? new VnetlabError("InvalidJson", `line ${lineNo}: ${e.message}`, { file })
+            : undefined;
+      if (!err) throw e;
+      status = EXIT.badInput;
+      out.push(JSON.stringify({ from, to, error: { code: err.code, message: err.message } }));
     }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT")
-      throw new VnetlabError("InvalidJson", "cannot read the file", { file });
-    throw e;
-  }
-  return status;
+  };
+
+  return new Promise<number>((resolve, reject) => {
+    const fail = (e: unknown): void => {
+      if (failed) return;
+      failed = true;
+      flush();
+      lines.close();
+      if (input !== process.stdin) input.destroy();
+      reject(
+        (e as NodeJS.ErrnoException).code === "ENOENT"
+          ? new VnetlabError("InvalidJson", "cannot read the file", { file })
+          : e,
+      );
+    };
+    lines.on("line", (line: string) => {
+      if (failed) return;
+      try {
+        evaluate(line);
+      } catch (e) {
+        fail(e);
+        return;
+      }
+      // The lines of one chunk arrive together: write their results after the last of them.
+      if (!flushing) {
+        flushing = true;
+        process.nextTick(flush);
+      }
+    });
+    lines.on("close", () => {
+      if (failed) return;
+      flush();
+      resolve(status);
+    });
+    // readline passes its input's errors on (a missing file: ENOENT).
+    lines.on("error", fail);
+    input.on("error", fail);
+  });
 }

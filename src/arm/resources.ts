@@ -5,57 +5,31 @@ import { randomUUID } from "node:crypto";
 import type { ArmResource } from "../model/arm.js";
 import { VnetlabError } from "../model/errors.js";
 import { idKey, parentId } from "../model/resourceId.js";
-import type { StoreChange, StorePrecondition } from "../store/types.js";
+import type { StoreChange } from "../store/types.js";
 import type { ArmState, Snapshot } from "./armState.js";
 import { GroupCommitter } from "./groupCommit.js";
 import { deriveEstate } from "../model/compileEstate.js";
 import type { TypeRegistry } from "./registry.js";
 import type { ResourceTypeDef, WriteContext } from "./resourceType.js";
+import {
+  checkConditions,
+  type Conditions,
+  inlineChild,
+  newEtag,
+  notFound,
+  type Planned,
+  resourceGroupIdOf,
+  resourceGroupOf,
+  type WriteOutcome,
+} from "./resourceParts.js";
 
-export interface Conditions {
-  ifMatch?: string;
-  ifNoneMatch?: string;
-}
-
-export interface WriteOutcome {
-  created: boolean;
-  resource: ArmResource;
-  estateVersion: number;
-}
-
-const newEtag = (): string => `W/"${randomUUID()}"`;
-
-function notFound(type: string, name: string, resourceGroup: string): VnetlabError {
-  const short = type.split("/").slice(0, 2).join("/");
-  return new VnetlabError(
-    "ResourceNotFound",
-    `The Resource '${short}/${name}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
-  );
-}
-
-function checkConditions(existing: ArmResource | undefined, c: Conditions): void {
-  // RFC 7232 as ARM applies it: If-Match needs the current ETag (or * for any), If-None-Match: * needs absence.
-  if (c.ifMatch !== undefined && (!existing || (c.ifMatch !== "*" && c.ifMatch !== existing.etag))) {
-    throw new VnetlabError(
-      "PreconditionFailed",
-      "The condition specified using HTTP conditional header(s) is not met.",
-    );
-  }
-  if (c.ifNoneMatch !== undefined && existing && (c.ifNoneMatch === "*" || c.ifNoneMatch === existing.etag)) {
-    throw new VnetlabError(
-      "PreconditionFailed",
-      "The condition specified using HTTP conditional header(s) is not met.",
-    );
-  }
-}
-
-/** The child with this name in a parent's inline list. */
-export function inlineChild(parent: ArmResource, property: string, name: string): ArmResource | undefined {
-  const list = (parent.properties as Record<string, unknown> | undefined)?.[property];
-  return Array.isArray(list)
-    ? (list as ArmResource[]).find((c) => c.name.toLowerCase() === name.toLowerCase())
-    : undefined;
-}
+export {
+  type Conditions,
+  inlineChild,
+  resourceGroupIdOf,
+  resourceGroupOf,
+  type WriteOutcome,
+} from "./resourceParts.js";
 
 export class ResourcePipeline {
   /**
@@ -439,20 +413,4 @@ export class ResourcePipeline {
     ctx.after();
     return resource;
   }
-}
-
-interface Planned {
-  changes: StoreChange[];
-  preconditions: StorePrecondition[];
-  created: boolean;
-  result: ArmResource;
-  def: ResourceTypeDef;
-}
-
-export function resourceGroupOf(id: string): string {
-  return /\/resourceGroups\/([^/]+)/i.exec(id)?.[1] ?? "";
-}
-
-export function resourceGroupIdOf(id: string): string | undefined {
-  return /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+/i.exec(id)?.[0];
 }

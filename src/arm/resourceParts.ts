@@ -1,0 +1,68 @@
+// Small pieces of the resource pipeline: write conditions (If-Match / If-None-Match), ARM's not-found
+// error, inline children, resource-group ids.
+import { randomUUID } from "node:crypto";
+import type { ArmResource } from "../model/arm.js";
+import { VnetlabError } from "../model/errors.js";
+import type { StoreChange, StorePrecondition } from "../store/types.js";
+import type { ResourceTypeDef } from "./resourceType.js";
+
+export interface Conditions {
+  ifMatch?: string;
+  ifNoneMatch?: string;
+}
+
+export interface WriteOutcome {
+  created: boolean;
+  resource: ArmResource;
+  estateVersion: number;
+}
+
+export const newEtag = (): string => `W/"${randomUUID()}"`;
+
+export function notFound(type: string, name: string, resourceGroup: string): VnetlabError {
+  const short = type.split("/").slice(0, 2).join("/");
+  return new VnetlabError(
+    "ResourceNotFound",
+    `The Resource '${short}/${name}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+  );
+}
+
+export function checkConditions(existing: ArmResource | undefined, c: Conditions): void {
+  // RFC 7232 as ARM applies it: If-Match needs the current ETag (or * for any), If-None-Match: * needs absence.
+  if (c.ifMatch !== undefined && (!existing || (c.ifMatch !== "*" && c.ifMatch !== existing.etag))) {
+    throw new VnetlabError(
+      "PreconditionFailed",
+      "The condition specified using HTTP conditional header(s) is not met.",
+    );
+  }
+  if (c.ifNoneMatch !== undefined && existing && (c.ifNoneMatch === "*" || c.ifNoneMatch === existing.etag)) {
+    throw new VnetlabError(
+      "PreconditionFailed",
+      "The condition specified using HTTP conditional header(s) is not met.",
+    );
+  }
+}
+
+/** The child with this name in a parent's inline list. */
+export function inlineChild(parent: ArmResource, property: string, name: string): ArmResource | undefined {
+  const list = (parent.properties as Record<string, unknown> | undefined)?.[property];
+  return Array.isArray(list)
+    ? (list as ArmResource[]).find((c) => c.name.toLowerCase() === name.toLowerCase())
+    : undefined;
+}
+
+export interface Planned {
+  changes: StoreChange[];
+  preconditions: StorePrecondition[];
+  created: boolean;
+  result: ArmResource;
+  def: ResourceTypeDef;
+}
+
+export function resourceGroupOf(id: string): string {
+  return /\/resourceGroups\/([^/]+)/i.exec(id)?.[1] ?? "";
+}
+
+export function resourceGroupIdOf(id: string): string | undefined {
+  return /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+/i.exec(id)?.[0];
+}

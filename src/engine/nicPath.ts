@@ -43,7 +43,7 @@ export function nicSourceStage(
   n: NicContext | undefined,
 ): void {
   // The configuration's texts serve whenever the source says what the configuration says.
-  const same = n !== undefined && sourceMatches(src, n.config);
+  const same = n !== undefined && sourceMatches(src, n);
   const summary = same ? (n.sourceSummary ??= sourceSummary(estate, src)) : sourceSummary(estate, src);
   b.push({
     stage: "source",
@@ -190,7 +190,7 @@ function internetPath(
     return { reached: false };
   }
   // [S8] §0 step 3, §4.1 R9: Storage sees a client in its own region by an Azure-internal address, not the public IP
-  const internal = target.resource !== undefined && sameRegionStorage(target.resource, at);
+  const internal = target.resource !== undefined && sameRegionStorage(target.storageRegion, at);
   const seen = internal ? undefined : egress.egressIp;
   pathStage(b, hop, "internet", internal ? egress.internalSummary : egress.summary, seen);
   return { reached: true, origin: egress.origin, sourceIpSeenByService: seen };

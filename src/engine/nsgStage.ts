@@ -59,6 +59,18 @@ function nsgStage(
     flow.destination.port,
     vnet,
   );
+  emit(b, nsg, association, direction, index, hop);
+}
+
+/** The stage and decision of one NSG whose rule `index` (-1: none, platform traffic) decided. */
+function emit(
+  b: TraceBuilder,
+  nsg: CompiledNsg,
+  association: Association,
+  direction: Direction,
+  index: number,
+  hop: number,
+): void {
   const t = textsOf(nsg, association, direction, index);
   b.push({
     stage: "nsg",

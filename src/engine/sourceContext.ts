@@ -5,7 +5,6 @@
 import type { ArmResource } from "../model/arm.js";
 import type { Estate } from "../model/estate.js";
 import type { SubnetProperties, VirtualNetworkProperties } from "../model/resources/network.js";
-import { ServiceTypes, type StorageAccountProperties } from "../model/resources/services.js";
 import { formatIp } from "../net/index.js";
 import { linkedZones } from "./dns.js";
 import { type DnsTargets, dnsTargets } from "./dnsTarget.js";
@@ -54,6 +53,12 @@ export type EgressPath =
 
 /** A NIC IP configuration; what is not needed by every trace from it is worked out on first use. */
 export class NicContext {
+  /** The configuration's name, NIC id, subnet id and address, at hand without reading the configuration. */
+  readonly name: string;
+  readonly nicId: string;
+  readonly subnetId: string;
+  readonly ipFamily: 4 | 6;
+  readonly ipValue: number | bigint;
   readonly privateIpText: string;
   /** The `source` stage's summary for a flow from this configuration. */
   sourceSummary?: string;
@@ -68,6 +73,11 @@ export class NicContext {
     private readonly estate: Estate,
     readonly config: NicIpConfig,
   ) {
+    this.name = config.name;
+    this.nicId = config.nic.id;
+    this.subnetId = config.subnetId;
+    this.ipFamily = config.privateIp.family;
+    this.ipValue = config.privateIp.value;
     this.privateIpText = formatIp(config.privateIp);
   }
 
@@ -84,7 +94,7 @@ export class NicContext {
   }
 }
 
-interface EstateContext {
+export interface EstateContext {
   readonly topo: Topology;
   readonly subnets: Map<string, SubnetContext | null>;
   readonly nics: Map<NicIpConfig, NicContext>;
@@ -96,7 +106,8 @@ interface EstateContext {
 
 const contexts = new WeakMap<Estate, EstateContext>();
 
-function contextOf(estate: Estate): EstateContext {
+/** The contexts of an estate: fetch once per trace and pass on. */
+export function contextOf(estate: Estate): EstateContext {
   let c = contexts.get(estate);
   if (!c) {
     c = { topo: topologyOf(estate), subnets: new Map(), nics: new Map(), byNic: new Map() };
@@ -131,25 +142,25 @@ export function nicContext(estate: Estate, config: NicIpConfig): NicContext {
 /** The context of a flow's NIC source, or undefined when the NIC has no such IP configuration. */
 export function nicSourceContext(
   estate: Estate,
+  c: EstateContext,
   src: Extract<FlowSource, { kind: "nic" }>,
 ): NicContext | undefined {
-  const c = contextOf(estate);
   let contexts = c.byNic.get(src.nicId);
   if (!contexts) {
     contexts = c.topo.ipConfigsOf(src.nicId).map((config) => nicContext(estate, config));
     c.byNic.set(src.nicId, contexts);
   }
-  for (const n of contexts) if (n.config.name === src.ipConfigName) return n;
+  for (let i = 0; i < contexts.length; i++) if (contexts[i]!.name === src.ipConfigName) return contexts[i];
   return undefined;
 }
 
 /** Whether a flow source says what its configuration says (callers may build sources by hand). */
-export function sourceMatches(src: Extract<FlowSource, { kind: "nic" }>, config: NicIpConfig): boolean {
+export function sourceMatches(src: Extract<FlowSource, { kind: "nic" }>, n: NicContext): boolean {
   return (
-    src.nicId === config.nic.id &&
-    src.subnetId === config.subnetId &&
-    src.privateIp.family === config.privateIp.family &&
-    src.privateIp.value === config.privateIp.value
+    src.nicId === n.nicId &&
+    src.subnetId === n.subnetId &&
+    src.privateIp.family === n.ipFamily &&
+    src.privateIp.value === n.ipValue
   );
 }
 
@@ -179,8 +190,7 @@ export function egressPath(estate: Estate, n: NicContext, at: SubnetContext): Eg
 }
 
 /** Names as sources outside Azure (the internet, on-premises) resolve them: public DNS. */
-export function publicNames(estate: Estate): DnsTargets {
-  const c = contextOf(estate);
+export function publicNames(estate: Estate, c: EstateContext): DnsTargets {
   c.publicNames ??= dnsTargets(estate, linkedZones(estate, undefined));
   return c.publicNames;
 }
@@ -202,22 +212,10 @@ export function serviceEndpointOrigin(n: NicContext, at: SubnetContext): Request
   return n.serviceEndpointOrigin;
 }
 
-const STORAGE = ServiceTypes.storageAccount.toLowerCase();
-/** Per resource: the region key of a storage account's primary location; null for other resources. */
-const storageRegions = new WeakMap<ArmResource, string | undefined | null>();
-
-/** A storage account whose primary region is the client's: requests reach it from Azure-internal addresses. */
-export function sameRegionStorage(resource: ArmResource, at: SubnetContext): boolean {
-  let key = storageRegions.get(resource);
-  if (key === undefined && !storageRegions.has(resource)) {
-    key =
-      resource.type.toLowerCase() === STORAGE
-        ? regionKey(
-            (resource.properties as StorageAccountProperties | undefined)?.primaryLocation ??
-              resource.location,
-          )
-        : null;
-    storageRegions.set(resource, key);
-  }
-  return key !== null && at.vnet.location !== undefined && key === at.regionKey;
+/**
+ * A storage account (by `storageRegionOf`) whose primary region is the client's: requests reach it from
+ * Azure-internal addresses.
+ */
+export function sameRegionStorage(storageRegion: string | undefined | null, at: SubnetContext): boolean {
+  return storageRegion !== null && at.vnet.location !== undefined && storageRegion === at.regionKey;
 }

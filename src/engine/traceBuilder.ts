@@ -2,10 +2,13 @@
 import type { ServiceResponse } from "./firewalls/types.js";
 import type { Decision, Stage, Trace } from "./trace.js";
 
+/** Until the trace sets its destination (it always does). */
+const NO_DESTINATION: Trace["destination"] = Object.freeze({ port: 0 });
+
 export class TraceBuilder {
   readonly stages: Stage[] = [];
   readonly blockers: Decision[] = [];
-  destination: Trace["destination"] = { port: 0 };
+  destination: Trace["destination"] = NO_DESTINATION;
   sourceIpSeenByService: string | undefined;
   route: Trace["route"];
   private response: ServiceResponse | undefined;

@@ -4,17 +4,23 @@
 import type { ArmResource } from "../model/arm.js";
 import { VnetlabError } from "../model/errors.js";
 import type { Estate } from "../model/estate.js";
-import { paasServiceByType } from "../model/serviceCatalog.js";
 import { formatIp, type IpAddress } from "../net/index.js";
 import { linkedZones } from "./dns.js";
 import { type DnsTarget, type DnsTargets, dnsTargets, resourceAt } from "./dnsTarget.js";
-import { evaluateFirewall } from "./firewalls/index.js";
+import { evaluateWith, type FirewallResult, type ServiceFirewall } from "./firewalls/index.js";
 import type { RequestOrigin } from "./firewalls/types.js";
 import type { Flow } from "./flow.js";
 import { nicSourceStage, walkFromNic } from "./nicPath.js";
 import { onPremisesSourceStage, walkFromOnPremises } from "./onPremisesPath.js";
-import { type NicContext, namesFrom, nicSourceContext, publicNames } from "./sourceContext.js";
-import { type PrivateEndpointIp, topologyOf } from "./topology.js";
+import {
+  contextOf,
+  type EstateContext,
+  type NicContext,
+  namesFrom,
+  nicSourceContext,
+  publicNames,
+} from "./sourceContext.js";
+import type { PrivateEndpointIp } from "./topology.js";
 import type { Trace } from "./trace.js";
 import { TraceBuilder } from "./traceBuilder.js";
 
@@ -26,6 +32,13 @@ export interface Target {
   /** The PaaS resource behind the address (via its public address or a private endpoint). */
   resource?: ArmResource;
   privateEndpoint?: PrivateEndpointIp;
+  /** The resource is a PaaS service, and its firewall (see dnsTarget.ts). */
+  paas: boolean;
+  firewall?: ServiceFirewall;
+  /** The name the address came from, which keeps the firewall bound to the resource. */
+  name?: DnsTarget;
+  /** `storageRegionOf` the resource. */
+  storageRegion: string | undefined | null;
 }
 
 /** Where the network path ended and how the service sees the request. */
@@ -69,7 +82,16 @@ function firewallStage(
 ): void {
   const resource = target.resource;
   if (!resource) return;
-  const result = evaluateFirewall(resource, { origin, host: target.host, port: target.port }, estate);
+  const request = { origin, host: target.host, port: target.port };
+  const name = target.name;
+  let result: FirewallResult;
+  if (name) {
+    const firewall = target.firewall;
+    name.check ??= firewall?.bind?.(resource, estate) ?? ((r) => evaluateWith(firewall, resource, r, estate));
+    result = name.check(request);
+  } else {
+    result = evaluateWith(target.firewall, resource, request, estate);
+  }
   b.push({
     stage: "firewall",
     hop,
@@ -89,41 +111,61 @@ function firewallStage(
 }
 
 /** Names as the source resolves them: a NIC through the zones linked to its subnet's VNet, others publicly. */
-function namesSeenFrom(estate: Estate, src: Flow["source"], nic: NicContext | undefined): DnsTargets {
-  if (src.kind !== "nic") return publicNames(estate);
+function namesSeenFrom(
+  estate: Estate,
+  c: EstateContext,
+  src: Flow["source"],
+  nic: NicContext | undefined,
+): DnsTargets {
+  if (src.kind !== "nic") return publicNames(estate, c);
   // The flow's own subnet names the VNet (its configuration's, unless the source was built by hand).
-  if (nic && src.subnetId === nic.config.subnetId) return namesFrom(estate, nic);
-  return dnsTargets(estate, linkedZones(estate, topologyOf(estate).vnetOf(src.subnetId)?.id));
+  if (nic && src.subnetId === nic.subnetId) return namesFrom(estate, nic);
+  return dnsTargets(estate, linkedZones(estate, c.topo.vnetOf(src.subnetId)?.id));
 }
 
 export function trace(estate: Estate, flow: Flow): Trace {
   const b = new TraceBuilder();
   const src = flow.source;
-  const nic = src.kind === "nic" ? nicSourceContext(estate, src) : undefined;
+  const c = contextOf(estate);
+  const nic = src.kind === "nic" ? nicSourceContext(estate, c, src) : undefined;
+  // An internet client's address, as text (the stages name it several times).
+  const clientIp = src.kind === "internet" ? formatIp(src.ip) : "";
   if (src.kind === "nic") nicSourceStage(b, estate, src, nic);
   else if (src.kind === "onprem") onPremisesSourceStage(b, estate, src);
-  else
-    b.push({ stage: "source", hop: 0, summary: `internet client ${formatIp(src.ip)}`, ip: formatIp(src.ip) });
+  else b.push({ stage: "source", hop: 0, summary: `internet client ${clientIp}`, ip: clientIp });
 
   let ip: IpAddress | undefined;
   let target: Target | undefined;
   const dst = flow.destination;
   if (dst.kind === "fqdn") {
-    const t = namesSeenFrom(estate, src, nic).get(dst.host);
+    const t = namesSeenFrom(estate, c, src, nic).get(dst.host);
     if (!t) throw new VnetlabError("UnknownDestination", `no resource in the estate answers to ${dst.host}`);
     ip = dnsStage(b, dst.host, t);
-    b.destination = { host: dst.host, ip: t.ipText, port: dst.port };
-    if (!ip) return b.build();
-    target = { ip, host: dst.host, port: dst.port, resource: t.resource, privateEndpoint: t.privateEndpoint };
+    if (!ip) {
+      b.destination = { host: dst.host, ip: t.ipText, port: dst.port };
+      return b.build();
+    }
+    target = {
+      ip,
+      host: dst.host,
+      port: dst.port,
+      resource: t.resource,
+      privateEndpoint: t.privateEndpoint,
+      paas: t.paas,
+      firewall: t.firewall,
+      name: t,
+      storageRegion: t.storageRegion,
+    };
   } else {
     ip = dst.ip;
-    b.destination = { host: undefined, ip: formatIp(ip), port: dst.port };
     target = { ip, port: dst.port, ...resourceAt(estate, ip, undefined) };
   }
-  if (target.resource) {
-    b.destination.resourceId = target.resource.id;
-    b.destination.resourceType = target.resource.type;
-  }
+  const host = dst.kind === "fqdn" ? dst.host : undefined;
+  const ipText = dst.kind === "fqdn" ? target.name!.ipText : formatIp(ip);
+  const resource = target.resource;
+  b.destination = resource
+    ? { host, ip: ipText, port: dst.port, resourceId: resource.id, resourceType: resource.type }
+    : { host, ip: ipText, port: dst.port };
 
   let end: PathEnd;
   if (src.kind === "nic") {
@@ -133,21 +175,21 @@ export function trace(estate: Estate, flow: Flow): Trace {
   } else {
     end = target.privateEndpoint
       ? unreachableFromInternet(b, target)
-      : { reached: true, origin: { kind: "public", ip: src.ip }, sourceIpSeenByService: formatIp(src.ip) };
+      : { reached: true, origin: { kind: "public", ip: src.ip }, sourceIpSeenByService: clientIp };
     if (end.reached) {
       b.push({
         stage: "path",
         hop: 0,
-        summary: `over the internet from ${formatIp(src.ip)}`,
+        summary: `over the internet from ${clientIp}`,
         path: "internet",
-        sourceIpSeenByService: formatIp(src.ip),
+        sourceIpSeenByService: clientIp,
       });
     }
   }
 
   if (end.reached) {
     b.sourceIpSeenByService = end.sourceIpSeenByService;
-    if (end.origin && target.resource && paasServiceByType(target.resource.type)) {
+    if (end.origin && target.resource && target.paas) {
       firewallStage(b, estate, target, end.origin, b.lastHop);
     }
   }

@@ -96,10 +96,13 @@ class CompiledEstate implements Estate {
   }
 
   byName(name: string, types?: readonly string[]): readonly ArmResource[] {
-    const all = this.byNameIndex.get(name.toLowerCase()) ?? [];
+    // Keys are lower case: a name that already is one needs no copy.
+    const all = this.byNameIndex.get(name) ?? this.byNameIndex.get(name.toLowerCase()) ?? [];
     if (!types) return all;
-    const wanted = new Set(types.map((t) => t.toLowerCase()));
-    return all.filter((r) => wanted.has(r.type.toLowerCase()));
+    return all.filter((r) => {
+      const type = r.type.toLowerCase();
+      return types.some((t) => t.toLowerCase() === type);
+    });
   }
 
   tenantOf(resourceId: string): string {

@@ -24,16 +24,26 @@ export function parseIp(text: string): IpAddress | undefined {
 
 /** Strict dotted-quad parse to uint32; undefined if not exactly four decimal octets without leading zeros. */
 export function parseIpv4(text: string): number | undefined {
-  const parts = text.split(".");
-  if (parts.length !== 4) return undefined;
+  // One pass over the characters (no split, no regular expression): names are tested as addresses often.
   let value = 0;
-  for (const part of parts) {
-    if (!/^(0|[1-9]\d{0,2})$/.test(part)) return undefined;
-    const octet = Number(part);
-    if (octet > 255) return undefined;
-    value = value * 256 + octet;
+  let parts = 0;
+  let octet = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46; // the end closes the last octet like a dot
+    if (c === 46) {
+      if (digits === 0 || octet > 255 || ++parts > 4) return undefined;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else {
+      if (c < 48 || c > 57) return undefined;
+      // A leading zero only as the whole octet ("0"), and at most three digits.
+      if ((digits === 1 && octet === 0) || ++digits > 3) return undefined;
+      octet = octet * 10 + (c - 48);
+    }
   }
-  return value;
+  return parts === 4 ? value : undefined;
 }
 
 export function formatIp(ip: IpAddress): string {

@@ -2,6 +2,7 @@
 // Services, Container Registry): private endpoint → public network access → default action → VNet rules →
 // IP rules → trusted services → deny. Each service supplies how to read its rules and how it refuses.
 import type { ArmResource } from "../../model/arm.js";
+import type { Estate } from "../../model/estate.js";
 import { formatIp } from "../../net/index.js";
 import {
   allow,
@@ -40,7 +41,7 @@ export interface AclService {
   prefix: string;
   /** How the bypass setting is named in results, e.g. `networkAcls.bypass`. */
   bypassProperty: string;
-  read(resource: ArmResource): AclRules;
+  read(resource: ArmResource, estate: Estate): AclRules;
   firewallDenial: DenialId;
   pnaDenial: DenialId;
 }

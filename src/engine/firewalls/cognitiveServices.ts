@@ -14,7 +14,7 @@ export const cognitiveServicesFirewall = aclFirewall({
   firewallDenial: "cognitiveServicesFirewall",
   // [INF] the PNA-disabled text was not found; the firewall refusal is used
   pnaDenial: "cognitiveServicesFirewall",
-  read: (resource) => {
+  read: (resource, estate) => {
     const p = propsOf<CognitiveServicesAccountProperties>(resource);
     const acls = p.networkAcls ?? {};
     return {
@@ -30,6 +30,7 @@ export const cognitiveServicesFirewall = aclFirewall({
             : {}),
         })),
         (r) => `networkAcls.virtualNetworkRules[${r.id}]`,
+        estate,
       ),
       // [S20] public IPv4 only; /31 and /32 ranges unsupported
       ip: compileIpRules(

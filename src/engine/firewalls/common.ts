@@ -9,11 +9,19 @@ import type { FirewallRequest, FirewallResult, ServiceFirewall, ServiceResponse 
 export * from "./origins.js";
 export * from "./ruleSets.js";
 
+/** A resource's compiled rules, and its refusals that read nothing of the flow (see `denialFor`). */
+interface Compiled<C> {
+  readonly rules: C;
+  responses?: Map<DenialId, ServiceResponse>;
+}
+
 export interface EvalContext<C> {
   readonly resource: ArmResource;
   readonly request: FirewallRequest;
   readonly estate: Estate;
   readonly rules: C;
+  /** Where the resource's flow-independent refusals are kept. */
+  readonly compiled?: { responses?: Map<DenialId, ServiceResponse> };
   /** Why rules that looked relevant did not apply; appended to the final reason. */
   notes: string[] | undefined;
 }
@@ -30,21 +38,41 @@ export interface FirewallSpec<C> {
 }
 
 export function defineFirewall<C>(spec: FirewallSpec<C>): ServiceFirewall {
-  const cache = new WeakMap<ArmResource, C>();
+  const cache = new WeakMap<ArmResource, Compiled<C>>();
+  const compiledOf = (resource: ArmResource, estate: Estate): Compiled<C> => {
+    let compiled = cache.get(resource);
+    if (compiled === undefined) {
+      compiled = { rules: spec.compile(resource, estate) };
+      cache.set(resource, compiled);
+    }
+    return compiled;
+  };
+  const run = (
+    compiled: Compiled<C>,
+    resource: ArmResource,
+    request: FirewallRequest,
+    estate: Estate,
+  ): FirewallResult => {
+    const ctx: EvalContext<C> = {
+      resource,
+      request,
+      estate,
+      rules: compiled.rules,
+      compiled,
+      notes: undefined,
+    };
+    for (const link of spec.chain) {
+      const result = link(ctx);
+      if (result) return result;
+    }
+    throw new Error(`the firewall chain for ${resource.type} ended without a decision`);
+  };
   return {
     resourceTypes: spec.resourceTypes,
-    evaluate(resource: ArmResource, request: FirewallRequest, estate: Estate): FirewallResult {
-      let rules = cache.get(resource);
-      if (rules === undefined) {
-        rules = spec.compile(resource, estate);
-        cache.set(resource, rules);
-      }
-      const ctx: EvalContext<C> = { resource, request, estate, rules, notes: undefined };
-      for (const link of spec.chain) {
-        const result = link(ctx);
-        if (result) return result;
-      }
-      throw new Error(`the firewall chain for ${resource.type} ended without a decision`);
+    evaluate: (resource, request, estate) => run(compiledOf(resource, estate), resource, request, estate),
+    bind(resource, estate) {
+      const compiled = compiledOf(resource, estate);
+      return (request) => run(compiled, resource, request, estate);
     },
   };
 }
@@ -54,20 +82,33 @@ export function note<C>(ctx: EvalContext<C>, text: string): void {
   else ctx.notes = [text];
 }
 
+/**
+ * The notes joined by spaces. Concatenated rather than `join`ed: the result is the same text, built without
+ * copying every character of every note (it is copied once, if and when someone reads it).
+ */
+function joined(notes: readonly string[]): string {
+  let text = notes[0]!;
+  for (let i = 1; i < notes.length; i++) text = `${text} ${notes[i]}`;
+  return text;
+}
+
 function withNotes<C>(ctx: EvalContext<C>, reason: string): string {
-  return ctx.notes ? `${reason} ${ctx.notes.join(" ")}` : reason;
+  return ctx.notes ? `${reason} ${joined(ctx.notes)}` : reason;
 }
 
 export function allow<C>(ctx: EvalContext<C>, rule: string, reason: string): FirewallResult {
   return { decision: "Allow", rule, reason: withNotes(ctx, reason) };
 }
 
+/** No extra denial inputs (the usual case, told apart without looking inside). */
+const NO_EXTRA: Partial<DenialInput> = Object.freeze({});
+
 export function deny<C>(
   ctx: EvalContext<C>,
   rule: string,
   reason: string,
   id: DenialId,
-  extra: Partial<DenialInput> = {},
+  extra: Partial<DenialInput> = NO_EXTRA,
 ): FirewallResult {
   return { decision: "Deny", rule, reason: withNotes(ctx, reason), response: denialFor(ctx, id, extra) };
 }
@@ -81,9 +122,9 @@ export function denyByDefault<C>(
   rule: string,
   fallback: string,
   id: DenialId,
-  extra: Partial<DenialInput> = {},
+  extra: Partial<DenialInput> = NO_EXTRA,
 ): FirewallResult {
-  const reason = ctx.notes ? ctx.notes.join(" ") : fallback;
+  const reason = ctx.notes ? joined(ctx.notes) : fallback;
   ctx.notes = undefined;
   return deny(ctx, rule, reason, id, extra);
 }
@@ -100,13 +141,10 @@ const FLOW_FREE: ReadonlySet<string> = new Set(
     .map(([id]) => id),
 );
 
-/** Per resource: its refusals that read nothing of the flow (responses are immutable values, see types.ts). */
-const responses = new WeakMap<ArmResource, Map<DenialId, ServiceResponse>>();
-
 export function denialFor<C>(
   ctx: EvalContext<C>,
   id: DenialId,
-  extra: Partial<DenialInput> = {},
+  extra: Partial<DenialInput> = NO_EXTRA,
 ): ServiceResponse {
   const { request, resource } = ctx;
   // Such a refusal is the same for every flow to the resource: built once per resource.
@@ -114,18 +152,13 @@ export function denialFor<C>(
     FLOW_FREE.has(id) &&
     request.requestId === undefined &&
     request.time === undefined &&
-    Object.keys(extra).length === 0;
-  let byId: Map<DenialId, ServiceResponse> | undefined;
-  if (reusable) {
-    byId = responses.get(resource);
-    const known = byId?.get(id);
-    if (known) return known;
-  }
+    (extra === NO_EXTRA || Object.keys(extra).length === 0);
+  // Responses are immutable values (types.ts), so one may serve every flow.
+  const compiled = reusable ? ctx.compiled : undefined;
+  const known = compiled?.responses?.get(id);
+  if (known) return known;
   const response = buildDenialFor(resource, request, id, extra);
-  if (reusable) {
-    if (!byId) responses.set(resource, (byId = new Map()));
-    byId.set(id, response);
-  }
+  if (compiled) (compiled.responses ??= new Map()).set(id, response);
   return response;
 }
 
@@ -144,7 +177,7 @@ function buildDenialFor(
     requestId: request.requestId,
     time: request.time,
   };
-  return buildDenial(id, Object.assign(input, extra));
+  return buildDenial(id, extra === NO_EXTRA ? input : Object.assign(input, extra));
 }
 
 export function sameTenant(estate: Estate, a: string, b: string): boolean {

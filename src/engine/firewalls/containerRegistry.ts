@@ -11,7 +11,7 @@ export const containerRegistryFirewall = aclFirewall({
   firewallDenial: "containerRegistryDenied",
   // [INF] the registry answers the same DENIED when public access is disabled
   pnaDenial: "containerRegistryDenied",
-  read: (resource) => {
+  read: (resource, estate) => {
     const p = propsOf<ContainerRegistryProperties>(resource);
     const set = p.networkRuleSet ?? {};
     const sku = resource.sku?.tier ?? resource.sku?.name ?? "Basic";
@@ -24,6 +24,7 @@ export const containerRegistryFirewall = aclFirewall({
           id: r.id,
         })),
         (r) => `networkRuleSet.virtualNetworkRules[${r.id}]`,
+        estate,
       ),
       ip: compileIpRules(
         (set.ipRules ?? []).map((r) => r.value),

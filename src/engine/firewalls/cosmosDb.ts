@@ -149,7 +149,7 @@ const finalDeny: Evaluator<CosmosRules> = (ctx) => {
 
 export const cosmosDbFirewall = defineFirewall<CosmosRules>({
   resourceTypes: [ServiceTypes.cosmosDbAccount],
-  compile: (resource) => {
+  compile: (resource, estate) => {
     const p = propsOf<CosmosDbAccountProperties & CosmosExtra>(resource);
     const values = [
       ...(p.ipRules ?? []).map((r) => r.ipAddressOrRange),
@@ -166,6 +166,7 @@ export const cosmosDbFirewall = defineFirewall<CosmosRules>({
     const vnet = new SubnetRules(
       (p.virtualNetworkRules ?? []).map((r) => ({ id: r.id })),
       (r) => `virtualNetworkRules[${r.id}]`,
+      estate,
     );
     return {
       publicNetworkAccess: p.publicNetworkAccess,

@@ -1,6 +1,7 @@
 // Data Lake Storage Gen1 firewall (Microsoft.DataLakeStore/accounts): firewallState, firewallAllowAzureIps,
 // firewallRules (start/end) and virtualNetworkRules, whose service endpoint is Microsoft.AzureActiveDirectory [S1].
 import type { ArmResource } from "../../model/arm.js";
+import type { Estate } from "../../model/estate.js";
 import { type DataLakeStoreAccountProperties, ServiceTypes } from "../../model/resources/services.js";
 import { formatIp } from "../../net/index.js";
 import {
@@ -29,7 +30,7 @@ interface DataLakeRules {
   vnet: SubnetRules;
 }
 
-function compile(resource: ArmResource): DataLakeRules {
+function compile(resource: ArmResource, estate: Estate): DataLakeRules {
   const p = propsOf<DataLakeStoreAccountProperties>(resource);
   return {
     enabled: p.firewallState?.toLowerCase() === "enabled",
@@ -46,6 +47,7 @@ function compile(resource: ArmResource): DataLakeRules {
         .filter((r) => typeof r.properties?.subnetId === "string")
         .map((r) => ({ id: r.properties!.subnetId, name: r.name })),
       (r) => `virtualNetworkRules/${r.name}`,
+      estate,
     ),
   };
 }

@@ -52,7 +52,16 @@ export function evaluateFirewall(
   request: FirewallRequest,
   estate: Estate,
 ): FirewallResult {
-  const firewall = firewallFor(resource.type);
+  return evaluateWith(firewallFor(resource.type), resource, request, estate);
+}
+
+/** `evaluateFirewall` with the resource's firewall (`firewallFor` its type) already at hand. */
+export function evaluateWith(
+  firewall: ServiceFirewall | undefined,
+  resource: ArmResource,
+  request: FirewallRequest,
+  estate: Estate,
+): FirewallResult {
   if (firewall) return firewall.evaluate(resource, request, estate);
   return {
     decision: "Allow",

@@ -10,7 +10,7 @@ export const keyVaultFirewall = aclFirewall({
   bypassProperty: "networkAcls.bypass",
   firewallDenial: "keyVaultFirewall",
   pnaDenial: "keyVaultPublicNetworkAccessDisabled",
-  read: (resource) => {
+  read: (resource, estate) => {
     const p = propsOf<KeyVaultProperties>(resource);
     const acls = p.networkAcls ?? {};
     return {
@@ -24,6 +24,7 @@ export const keyVaultFirewall = aclFirewall({
           id: r.id,
         })),
         (r) => `networkAcls.virtualNetworkRules[${r.id}]`,
+        estate,
       ),
       // [S15] public IPv4 only; RFC 1918 values are rejected
       ip: compileIpRules(

@@ -1,5 +1,6 @@
 // Service Bus and Event Hubs namespace firewalls (namespaces/networkRuleSets/default), semantics §4.5.
 import type { ArmResource } from "../../model/arm.js";
+import type { Estate } from "../../model/estate.js";
 import {
   type MessagingNamespaceProperties,
   type NetworkRuleSetProperties,
@@ -42,7 +43,7 @@ interface MessagingRules {
   trustedServiceAccessEnabled: boolean;
 }
 
-function compile(product: Product, resource: ArmResource): MessagingRules {
+function compile(product: Product, resource: ArmResource, estate: Estate): MessagingRules {
   const ns = propsOf<MessagingNamespaceProperties>(resource);
   const set: NetworkRuleSetProperties =
     (ns.networkRuleSets ?? []).find((r) => r.name.toLowerCase() === "default")?.properties ??
@@ -60,6 +61,7 @@ function compile(product: Product, resource: ArmResource): MessagingRules {
         .filter((r) => typeof r.subnet?.id === "string")
         .map((r) => ({ id: r.subnet.id })),
       (r) => `networkRuleSets/default.virtualNetworkRules[${r.id}]`,
+      estate,
     ),
     ip: compileIpRules(
       (set.ipRules ?? []).map((r) => r.ipMask),
@@ -171,7 +173,7 @@ const finalDeny: Evaluator<MessagingRules> = (ctx) =>
 function messagingFirewall(product: Product): ServiceFirewall {
   return defineFirewall<MessagingRules>({
     resourceTypes: [product.type],
-    compile: (r) => compile(product, r),
+    compile: (r, estate) => compile(product, r, estate),
     chain: [
       privateEndpointBypass,
       publicNetworkAccess,

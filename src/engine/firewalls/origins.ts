@@ -2,7 +2,7 @@
 // name a client in reasons, the region and subnet behind a service-endpoint client. Origins that many requests
 // share (one per NIC configuration, see `shareOrigin`) remember what is derived from them.
 import type { Estate } from "../../model/estate.js";
-import { idKey, parentId } from "../../model/resourceId.js";
+import { parentId } from "../../model/resourceId.js";
 import { formatIp } from "../../net/index.js";
 import type { RequestOrigin } from "./types.js";
 
@@ -29,37 +29,43 @@ interface OriginFacts {
   vnetRegion?: { estate: Estate; key: string | undefined };
 }
 
-const shared = new WeakMap<RequestOrigin, OriginFacts>();
+/** Where a shared origin keeps its facts: a symbol, so the origin's own fields stay as they are. */
+const FACTS = Symbol("origin facts");
+
+type WithFacts = { readonly [FACTS]?: OriginFacts };
+
+function factsOf(origin: RequestOrigin): OriginFacts | undefined {
+  return (origin as WithFacts)[FACTS];
+}
 
 /**
- * Marks an origin object that many requests share (the engine keeps one per NIC configuration and path): the
- * phrases and keys derived from it are then worked out once. The object must not change afterwards.
+ * An origin that many requests share (the engine keeps one per NIC configuration and path): the phrases and
+ * keys derived from it are then worked out once. A copy of `origin`, which must not change afterwards.
  */
 export function shareOrigin<O extends RequestOrigin>(origin: O): O {
-  if (!shared.has(origin)) shared.set(origin, {});
-  return origin;
+  return { ...origin, [FACTS]: {} };
 }
 
 /** `subnetLabel` of a service-endpoint client's subnet. */
 export function originSubnetLabel(origin: ServiceEndpointOrigin): string {
-  const facts = shared.get(origin);
+  const facts = factsOf(origin);
   if (!facts) return subnetLabel(origin.subnetId);
   facts.subnetLabel ??= subnetLabel(origin.subnetId);
   return facts.subnetLabel;
 }
 
-/** `idKey` of a service-endpoint client's subnet id: how VNet rules are keyed. */
-export function originSubnetKey(origin: ServiceEndpointOrigin): string {
-  const facts = shared.get(origin);
-  if (!facts) return idKey(origin.subnetId);
-  facts.subnetKey ??= idKey(origin.subnetId);
+/** `keyOf` (`idKey` or one with the same answers) of a service-endpoint client's subnet id. */
+export function originSubnetKey(origin: ServiceEndpointOrigin, keyOf: (id: string) => string): string {
+  const facts = factsOf(origin);
+  if (!facts) return keyOf(origin.subnetId);
+  facts.subnetKey ??= keyOf(origin.subnetId);
   return facts.subnetKey;
 }
 
 /** `regionKey` of the region an Azure public client reported. */
 export function originAzureRegionKey(origin: RequestOrigin): string | undefined {
   if (origin.kind !== "public" || origin.azureRegion === undefined) return undefined;
-  const facts = shared.get(origin);
+  const facts = factsOf(origin);
   if (!facts) return regionKey(origin.azureRegion);
   facts.azureRegionKey ??= regionKey(origin.azureRegion);
   return facts.azureRegionKey;
@@ -67,7 +73,7 @@ export function originAzureRegionKey(origin: RequestOrigin): string | undefined 
 
 /** `subnetRegion` of a service-endpoint client, with the origin's region as the fallback. */
 export function originVnetRegion(estate: Estate, origin: ServiceEndpointOrigin): string | undefined {
-  const facts = shared.get(origin);
+  const facts = factsOf(origin);
   if (!facts) return subnetRegion(estate, origin.subnetId, origin.region);
   if (facts.vnetRegion?.estate !== estate) {
     facts.vnetRegion = { estate, key: subnetRegion(estate, origin.subnetId, origin.region) };
@@ -86,7 +92,7 @@ export function subnetLabel(subnetId: string): string {
 
 /** A phrase naming the client for reasons: "subnet snet-app of vnet-spoke (service endpoint)", "203.0.113.7". */
 export function describeOrigin(origin: RequestOrigin): string {
-  const facts = shared.get(origin);
+  const facts = factsOf(origin);
   if (!facts) return describe(origin);
   facts.description ??= describe(origin);
   return facts.description;

@@ -26,18 +26,21 @@ export interface SubnetRule {
  * VNet rules keyed by idKey(subnetId): one hash probe per request. Rule names for results are built only
  * when a rule decides, so 5,000 accounts of 200 rules hold no million label strings.
  */
-// One canonical key string per distinct subnet id and estate: thousands of accounts listing the same subnets
-// then share keys instead of each holding a lower-cased copy.
+// One canonical key string per subnet and estate: thousands of accounts listing the same subnets then share
+// keys instead of each holding a lower-cased copy, and a lookup with the same key compares pointers, not text.
 const keysByEstate = new WeakMap<Estate, (id: string) => string>();
 
 function subnetKeys(estate: Estate): (id: string) => string {
   let fn = keysByEstate.get(estate);
   if (!fn) {
     const seen = new Map<string, string>();
+    const canonical = new Map<string, string>();
     fn = (id) => {
       let key = seen.get(id);
       if (key === undefined) {
-        key = idKey(id);
+        const lower = idKey(id);
+        key = canonical.get(lower) ?? lower;
+        canonical.set(key, key);
         seen.set(id, key);
       }
       return key;
@@ -72,7 +75,7 @@ export class SubnetRules {
 
   /** `find` for a service-endpoint client's subnet. */
   findOrigin(origin: Extract<RequestOrigin, { kind: "serviceEndpoint" }>): SubnetRule | undefined {
-    return this.map.get(originSubnetKey(origin));
+    return this.map.get(originSubnetKey(origin, this.keyOf));
   }
 
   label(rule: SubnetRule): string {

@@ -1,6 +1,7 @@
 // Azure SQL logical server firewall (Microsoft.Sql/servers), semantics §4.2, and the same logic for the
 // single servers that ride on the Microsoft.Sql service endpoint: PostgreSQL, MySQL and MariaDB [S12] R3.
 import type { ArmResource } from "../../model/arm.js";
+import type { Estate } from "../../model/estate.js";
 import {
   ServiceTypes,
   type SqlFirewallRuleProperties,
@@ -60,7 +61,7 @@ interface SqlRules {
 
 const ruleName = (r: SubnetRule): string => `virtualNetworkRules/${r.name}`;
 
-function compile(engine: Engine, resource: ArmResource): SqlRules {
+function compile(engine: Engine, resource: ArmResource, estate: Estate): SqlRules {
   const p = propsOf<SqlServerProperties>(resource);
   let allowAzure: string | undefined;
   const ranges: { label: string; start: string; end: string }[] = [];
@@ -92,6 +93,7 @@ function compile(engine: Engine, resource: ArmResource): SqlRules {
           };
         }),
       ruleName,
+      estate,
     ),
     region: regionKey(resource.location),
     basicTier: engine.singleServer && resource.sku?.tier?.toLowerCase() === "basic",
@@ -211,7 +213,7 @@ const finalDeny: Evaluator<SqlRules> = (ctx) => {
 function sqlFamilyFirewall(engine: Engine): ServiceFirewall {
   return defineFirewall<SqlRules>({
     resourceTypes: [engine.type],
-    compile: (r) => compile(engine, r),
+    compile: (r, estate) => compile(engine, r, estate),
     chain: [
       privateEndpointBypass,
       publicNetworkAccess,

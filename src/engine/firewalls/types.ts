@@ -62,4 +62,6 @@ export interface ServiceFirewall {
   /** Resource types this evaluator answers for (ARM type names). */
   readonly resourceTypes: readonly string[];
   evaluate(resource: ArmResource, request: FirewallRequest, estate: Estate): FirewallResult;
+  /** `evaluate` for one resource of the estate, its rules looked up once rather than per request. */
+  bind?(resource: ArmResource, estate: Estate): (request: FirewallRequest) => FirewallResult;
 }

@@ -206,7 +206,10 @@ function compileAddresses(
     known = new Map();
     sides.set(asgMembers, known);
   }
-  const key = JSON.stringify([items, asgIds]);
+  // Each text with its length in front: distinct lists never give one key.
+  let key = `${items.length}`;
+  for (const t of items) key += `|${t.length}:${t}`;
+  for (const t of asgIds) key += `|${t.length}:${t}`;
   let m = known.get(key);
   if (!m) {
     m = buildAddresses(estate, items, asgIds, asgMembers);

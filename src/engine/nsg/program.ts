@@ -9,6 +9,8 @@ import type { PortRanges } from "./ports.js";
 
 // A rule record: flags, the rule's index, source set, destination set, source ports (offsets into the code).
 const RECORD = 5;
+/** Sets of at most this many intervals are stored right after their rule's record. */
+const SMALL_SET = 8;
 const SRC_ANY = 1;
 const SRC_VNET = 2;
 const SRC_INTERNET = 4;
@@ -53,45 +55,60 @@ export function buildProgram(rules: readonly CompiledRule[]): Uint32Array {
     }
     code.push(0); // the end of the last list
   }
-  // The candidate lists, as record offsets.
-  const records = code.length + lists.reduce((n, l) => n + l.rules.length, 0);
+  // Then the candidate lists (record offsets), the records, each followed by its address sets when they
+  // are small (a record and its sets then share cache lines), and last the large sets and the port lists.
+  const small = (set: PrefixSet): boolean => set.pairs4.length <= 2 * SMALL_SET;
+  const recordAt: number[] = [];
+  let at = code.length + lists.reduce((n, l) => n + l.rules.length, 0);
+  for (const r of rules) {
+    recordAt.push(at);
+    at += RECORD;
+    for (const side of [r.source, r.destination]) if (small(side.set)) at += 1 + side.set.pairs4.length;
+  }
   for (const l of lists) {
     code[l.at] = code.length;
-    for (const i of l.rules) code.push(records + i * RECORD);
+    for (const i of l.rules) code.push(recordAt[i]!);
     // Where the list ends: the next list's start, or the end of a protocol's last list.
     code[l.at + 1] = code.length;
   }
-  // Records, then the sets and port lists they point at (each stored once).
-  for (let i = 0; i < rules.length * RECORD; i++) code.push(0);
-  const sets = new Map<PrefixSet, number>();
-  const setAt = (set: PrefixSet): number => {
-    let at = sets.get(set);
-    if (at === undefined) {
-      at = code.length;
-      code.push(set.pairs4.length / 2);
-      for (const v of set.pairs4) code.push(v);
-      sets.set(set, at);
-    }
-    return at;
+  const pushSet = (set: PrefixSet): number => {
+    const start = code.length;
+    code.push(set.pairs4.length / 2);
+    for (const v of set.pairs4) code.push(v);
+    return start;
   };
-  const ports = new Map<PortRanges, number>();
-  const portsAt = (p: PortRanges): number => {
-    let at = ports.get(p);
-    if (at === undefined) {
-      at = code.length;
-      code.push(p.bounds.length / 2, ...p.bounds);
-      ports.set(p, at);
-    }
-    return at;
-  };
+  const later: { at: number; set: PrefixSet }[] = [];
   rules.forEach((r, i) => {
-    const at = records + i * RECORD;
-    code[at] =
-      sideFlags(r.source) | (sideFlags(r.destination) << DST_SHIFT) | (r.sourcePorts.all ? SPORTS_ALL : 0);
-    code[at + 1] = i;
-    code[at + 2] = setAt(r.source.set);
-    code[at + 3] = setAt(r.destination.set);
-    code[at + 4] = r.sourcePorts.all ? 0 : portsAt(r.sourcePorts);
+    const rec = code.length;
+    if (rec !== recordAt[i]) throw new Error("NSG program layout: a record is not where its lists point");
+    code.push(
+      sideFlags(r.source) | (sideFlags(r.destination) << DST_SHIFT) | (r.sourcePorts.all ? SPORTS_ALL : 0),
+      i,
+      0,
+      0,
+      0,
+    );
+    [r.source, r.destination].forEach((side, k) => {
+      if (small(side.set)) code[rec + 2 + k] = pushSet(side.set);
+      else later.push({ at: rec + 2 + k, set: side.set });
+    });
+  });
+  const sets = new Map<PrefixSet, number>();
+  for (const { at: slot, set } of later) {
+    let start = sets.get(set);
+    if (start === undefined) sets.set(set, (start = pushSet(set)));
+    code[slot] = start;
+  }
+  const ports = new Map<PortRanges, number>();
+  rules.forEach((r, i) => {
+    if (r.sourcePorts.all) return;
+    let start = ports.get(r.sourcePorts);
+    if (start === undefined) {
+      start = code.length;
+      code.push(r.sourcePorts.bounds.length / 2, ...r.sourcePorts.bounds);
+      ports.set(r.sourcePorts, start);
+    }
+    code[recordAt[i]! + 4] = start;
   });
   return Uint32Array.from(code);
 }
@@ -111,6 +128,30 @@ function sideMatches(code: Uint32Array, flags: number, set: number, ip: number, 
   return inPairs(vnet, 0, vnet.length >>> 1, ip) ? (flags & SRC_VNET) !== 0 : (flags & SRC_INTERNET) !== 0;
 }
 
+/** Where the candidate list for a destination port starts: `code[slot]` to `code[slot + 1]`. */
+function listSlot(code: Uint32Array, tcp: boolean, destinationPort: number): number {
+  const index = code[tcp ? 0 : 1]!;
+  const n = code[index]!;
+  let lo = 0;
+  let hi = n - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (code[index + 1 + mid]! <= destinationPort) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return index + 1 + n + hi;
+}
+
+function sourcePortMatches(code: Uint32Array, r: number, sourcePort: number | undefined): boolean {
+  if ((code[r]! & SPORTS_ALL) !== 0) return true;
+  if (sourcePort === undefined) return false;
+  const p = code[r + 4]!;
+  for (let i = p + 1, e = p + 1 + 2 * code[p]!; i < e; i += 2) {
+    if (sourcePort >= code[i]! && sourcePort <= code[i + 1]!) return true;
+  }
+  return false;
+}
+
 /**
  * The index of the first rule matching an IPv4 TCP (or UDP) packet, or -1. `destinationPort` must be an
  * integer from 0 to 65535; `vnet` is the VirtualNetwork set's `pairs4` where the NSG applies.
@@ -124,32 +165,12 @@ export function runProgram(
   destinationPort: number,
   vnet: Uint32Array,
 ): number {
-  const index = code[tcp ? 0 : 1]!;
-  const n = code[index]!;
-  let lo = 0;
-  let hi = n - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (code[index + 1 + mid]! <= destinationPort) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  const list = index + 1 + n + hi;
+  const list = listSlot(code, tcp, destinationPort);
   const last = code[list + 1]!;
   for (let k = code[list]!; k < last; k++) {
     const r = code[k]!;
     const flags = code[r]!;
-    if ((flags & SPORTS_ALL) === 0) {
-      if (sourcePort === undefined) continue;
-      const p = code[r + 4]!;
-      let hit = false;
-      for (let i = p + 1, e = p + 1 + 2 * code[p]!; i < e; i += 2) {
-        if (sourcePort >= code[i]! && sourcePort <= code[i + 1]!) {
-          hit = true;
-          break;
-        }
-      }
-      if (!hit) continue;
-    }
+    if (!sourcePortMatches(code, r, sourcePort)) continue;
     if (!sideMatches(code, flags, code[r + 2]!, sourceIp, vnet)) continue;
     if (sideMatches(code, flags >>> DST_SHIFT, code[r + 3]!, destinationIp, vnet)) return code[r + 1]!;
   }

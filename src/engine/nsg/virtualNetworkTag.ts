@@ -7,7 +7,7 @@ import type { ArmResource } from "../../model/arm.js";
 import { parentId } from "../../model/resourceId.js";
 import type { SubnetProperties, VirtualNetworkPeeringProperties } from "../../model/resources/network.js";
 import { type Prefix, PrefixSet, parsePrefix } from "../../net/index.js";
-import { subnetRoutes } from "../routes/index.js";
+import { subnetRouteEntries } from "../routes/index.js";
 
 export interface VirtualNetworkTag {
   set: PrefixSet;
@@ -67,7 +67,7 @@ function shared(estate: Estate, subnetId: string): VirtualNetworkTag {
 function build(estate: Estate, subnetId: string): VirtualNetworkTag {
   const own: Prefix[] = [];
   const others: Prefix[] = [];
-  for (const r of subnetRoutes(estate, subnetId).routes()) {
+  for (const r of subnetRouteEntries(estate, subnetId)) {
     if (r.source === "Default" && r.nextHopType === "VnetLocal") own.push(r.prefix);
     else if (r.source === "Default" && r.nextHopType === "VNetPeering") {
       // [INF] a peering that disallows access to the remote VNet leaves it out of the tag.

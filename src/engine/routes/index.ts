@@ -1,4 +1,4 @@
-export { subnetRoutes } from "./subnetRoutes.js";
+export { subnetRouteEntries, subnetRoutes } from "./subnetRoutes.js";
 export { routeTexts } from "./routeTable.js";
 export type {
   NextHopType,

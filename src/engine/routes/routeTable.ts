@@ -61,12 +61,11 @@ function label(s: Slot): string {
 export class RouteTable implements SubnetRoutes {
   private readonly slots: Slot[] = [];
   private readonly slotOf = new Map<RouteEntry, Slot>();
-  /** Every slot, for ties and explanations. */
+  /**
+   * Every slot, best-ranked first per prefix, for selection, ties and explanations. Candidates are the slots
+   * not excluded; where the special rule applies, BGP routes are not candidates either.
+   */
   private readonly everything = new LpmTable<Slot>();
-  /** Candidates, best first per prefix; used when no preferred system route contains the destination. */
-  private readonly withBgp = new LpmTable<Slot>();
-  /** Candidates without BGP routes: the special rule applies. */
-  private readonly withoutBgp = new LpmTable<Slot>();
   /** Where the special rule applies: active VnetLocal, VNetPeering and SE system routes. */
   private readonly preferred: PrefixSet;
   /**
@@ -136,12 +135,21 @@ export class RouteTable implements SubnetRoutes {
         if (!winner) winner = s;
         else s.state = "Invalid";
       }
+    }
+  }
+
+  /**
+   * The best candidate of the longest prefix holding `ip` that has one. With the special rule (`ip` inside a
+   * preferred system route) BGP routes are no candidates.
+   */
+  private winnerFor(ip: IpAddress, special: boolean): Slot | undefined {
+    for (const e of this.everything.lookupAll(ip)) {
       for (const s of e.values) {
-        if (s.excluded) continue;
-        this.withBgp.insert(s.entry.prefix, s);
-        if (s.entry.source !== "VirtualNetworkGateway") this.withoutBgp.insert(s.entry.prefix, s);
+        if (s.excluded || (special && s.entry.source === "VirtualNetworkGateway")) continue;
+        return s;
       }
     }
+    return undefined;
   }
 
   /**
@@ -207,8 +215,7 @@ export class RouteTable implements SubnetRoutes {
     if (!longest) return null; // no route at all contains the address
     let d = this.decided.get(longest);
     if (d === undefined) {
-      const table = this.preferred.has(ip) ? this.withoutBgp : this.withBgp;
-      const winner = table.lookup(ip)?.values[0];
+      const winner = this.winnerFor(ip, this.preferred.has(ip));
       if (winner) {
         const why = this.explain(ip, winner);
         d = { route: winner.entry, why, texts: routeTexts(winner.entry, why) };

@@ -17,7 +17,7 @@ import {
   privateEndpointRoutes,
   serviceEndpointRoutes,
 } from "./systemRoutes.js";
-import type { SubnetRoutes } from "./types.js";
+import type { RouteEntry, SubnetRoutes } from "./types.js";
 import { userRoutes } from "./userRoutes.js";
 
 const cache = new WeakMap<Estate, Map<string, SubnetRoutes>>();
@@ -41,6 +41,16 @@ export function subnetRoutes(estate: Estate, subnetId: string): SubnetRoutes {
     bySubnet.set(subnetId, routes);
   }
   return routes;
+}
+
+/**
+ * Every route entry of a subnet, active or not, in display order: `subnetRoutes(...).routes()` without
+ * building the selection tables (the VirtualNetwork tag of a subnet that flows only arrive in needs no more).
+ */
+export function subnetRouteEntries(estate: Estate, subnetId: string): readonly RouteEntry[] {
+  const built = cache.get(estate)?.get(subnetId);
+  if (built) return built.routes();
+  return buildGroups(estate, subnetId).flatMap((g) => g.entries);
 }
 
 /** Route groups that depend on the VNet (and its route table's propagation setting) only: shared by its subnets. */

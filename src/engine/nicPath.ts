@@ -78,14 +78,14 @@ export function walkFromNic(
     if (!decision) {
       b.block({
         stage: "route",
-        resourceId: subnet.id,
-        reason: `no route in subnet ${subnet.name} covers ${formatIp(target.ip)}`,
+        resourceId: at.id,
+        reason: `no route in subnet ${at.name} covers ${formatIp(target.ip)}`,
       });
       return { reached: false };
     }
     const r = decision.route;
     const texts = decision.texts ?? routeTexts(r, decision.why);
-    const resourceId = r.routeTableId ?? subnet.id;
+    const resourceId = r.routeTableId ?? at.id;
     const blocked = r.nextHopType === "None";
     b.push({
       stage: "route",
@@ -183,7 +183,7 @@ function internetPath(
   if (egress.kind === "none") {
     b.block({
       stage: "route",
-      resourceId: at.subnet.id,
+      resourceId: at.id,
       rule: "defaultOutboundAccess=false",
       reason: egress.reason,
     });
@@ -211,7 +211,7 @@ function serviceEndpointPath(
     b,
     hop,
     "serviceEndpoint",
-    `over the ${service ?? "service"} endpoint of subnet ${subnet.name} on the Azure backbone, keeping the private source ${seen}`,
+    `over the ${service ?? "service"} endpoint of subnet ${at.name} on the Azure backbone, keeping the private source ${seen}`,
     seen,
   );
   if (target.resource) {

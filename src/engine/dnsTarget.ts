@@ -18,6 +18,10 @@ import { type PrivateEndpointIp, topologyOf } from "./topology.js";
 /** The resource behind an address, and what the trace asks of it. */
 export interface Destination {
   readonly resource?: ArmResource;
+  /** The resource's id, type and name, at hand without reading the resource. */
+  readonly resourceId?: string;
+  readonly resourceType?: string;
+  readonly resourceName?: string;
   readonly privateEndpoint?: PrivateEndpointIp;
   /** The resource is a PaaS service (its firewall stage runs). */
   readonly paas: boolean;
@@ -27,13 +31,21 @@ export interface Destination {
   readonly storageRegion: string | undefined | null;
 }
 
-/** A name's destination, with its firewall bound to the resource on first use (see `ServiceFirewall.bind`). */
-export interface BoundDestination extends Destination {
+/**
+ * Where a flow goes: an address, the name it came from (if any) and what is behind it. A name's target is
+ * kept with the name, so its firewall is bound to the resource once (see `ServiceFirewall.bind`).
+ */
+export interface Target extends Destination {
+  readonly ip: IpAddress;
+  readonly host?: string;
   check?: (request: FirewallRequest) => FirewallResult;
 }
 
 /** A host name as seen from one set of linked zones. */
-export interface DnsTarget extends BoundDestination {
+export interface DnsTarget extends Omit<Target, "ip"> {
+  /** The answer's address; undefined for NXDOMAIN. */
+  readonly ip?: IpAddress;
+  readonly host: string;
   readonly answer: DnsAnswer;
   /** The DNS stage's summary. */
   readonly summary: string;
@@ -54,7 +66,9 @@ export function storageRegionOf(resource: ArmResource): string | undefined | nul
 function destination(resource: ArmResource | undefined, privateEndpoint?: PrivateEndpointIp): Destination {
   const firewall = resource && firewallFor(resource.type);
   return {
-    ...(resource ? { resource } : {}),
+    ...(resource
+      ? { resource, resourceId: resource.id, resourceType: resource.type, resourceName: resource.name }
+      : {}),
     ...(privateEndpoint ? { privateEndpoint } : {}),
     paas: resource !== undefined && paasServiceByType(resource.type) !== undefined,
     ...(firewall ? { firewall } : {}),
@@ -73,6 +87,7 @@ export function resourceAt(estate: Estate, ip: IpAddress, answer: DnsAnswer | un
 function targetOf(estate: Estate, host: string, answer: DnsAnswer): DnsTarget {
   if (answer.kind === "nxdomain") {
     return {
+      host,
       answer,
       summary: `${host} does not resolve: ${answer.reason}`,
       paas: false,
@@ -86,6 +101,8 @@ function targetOf(estate: Estate, host: string, answer: DnsAnswer): DnsTarget {
   const alias = answer.cname ? ` (CNAME ${answer.cname})` : "";
   const ipText = formatIp(answer.ip);
   return {
+    ip: answer.ip,
+    host,
     answer,
     summary: `${host}${alias} → ${ipText} via ${via}`,
     ipText,

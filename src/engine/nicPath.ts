@@ -19,7 +19,8 @@ import {
 import { type NicIpConfig, topologyOf } from "./topology.js";
 import type { PathKind } from "./trace.js";
 import type { TraceBuilder } from "./traceBuilder.js";
-import type { PathEnd, Target } from "./traceFlow.js";
+import type { Target } from "./dnsTarget.js";
+import type { PathEnd } from "./traceFlow.js";
 
 /** Appliances forward to appliances at most this many times before vnetlab calls it a loop. */
 const MAX_HOPS = 8;
@@ -71,7 +72,6 @@ export function walkFromNic(
   for (let hop = 0; hop < MAX_HOPS; hop++) {
     const at = n.at;
     if (!at) return { reached: false };
-    const subnet = at.subnet;
     nsgStages(b, n.nsgs, flow, "Outbound", src.privateIp, target.ip, hop);
 
     const decision = at.routes.select(target.ip);
@@ -206,7 +206,6 @@ function serviceEndpointPath(
   service: string | undefined,
 ): PathEnd {
   const seen = n.privateIpText;
-  const subnet = at.subnet;
   pathStage(
     b,
     hop,
@@ -214,8 +213,9 @@ function serviceEndpointPath(
     `over the ${service ?? "service"} endpoint of subnet ${at.name} on the Azure backbone, keeping the private source ${seen}`,
     seen,
   );
-  if (target.resource) {
-    const policy = evaluateServiceEndpointPolicies(estate, subnet, target.resource);
+  // A subnet without service endpoint policies lets everything through (the usual case: nothing to read).
+  if (target.resource && at.hasPolicies) {
+    const policy = evaluateServiceEndpointPolicies(estate, at.subnet, target.resource);
     if (policy.outcome !== "none") {
       b.push({
         stage: "policy",

@@ -24,6 +24,8 @@ export class SubnetContext {
   readonly id: string;
   readonly name: string;
   readonly location: string | undefined;
+  /** The subnet has service endpoint policies. */
+  readonly hasPolicies: boolean;
   /** The VNet's region as `regionKey` gives it. */
   readonly regionKey: string | undefined;
   private table: SubnetRoutes | undefined;
@@ -36,6 +38,7 @@ export class SubnetContext {
     this.id = subnet.id;
     this.name = subnet.name;
     this.location = vnet.location;
+    this.hasPolicies = (subnet.properties?.serviceEndpointPolicies?.length ?? 0) > 0;
     this.regionKey = regionKey(vnet.location);
   }
 

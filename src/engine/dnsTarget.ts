@@ -18,10 +18,6 @@ import { type PrivateEndpointIp, topologyOf } from "./topology.js";
 /** The resource behind an address, and what the trace asks of it. */
 export interface Destination {
   readonly resource?: ArmResource;
-  /** The resource's id, type and name, at hand without reading the resource. */
-  readonly resourceId?: string;
-  readonly resourceType?: string;
-  readonly resourceName?: string;
   readonly privateEndpoint?: PrivateEndpointIp;
   /** The resource is a PaaS service (its firewall stage runs). */
   readonly paas: boolean;
@@ -31,21 +27,13 @@ export interface Destination {
   readonly storageRegion: string | undefined | null;
 }
 
-/**
- * Where a flow goes: an address, the name it came from (if any) and what is behind it. A name's target is
- * kept with the name, so its firewall is bound to the resource once (see `ServiceFirewall.bind`).
- */
-export interface Target extends Destination {
-  readonly ip: IpAddress;
-  readonly host?: string;
+/** A name's destination, with its firewall bound to the resource on first use (see `ServiceFirewall.bind`). */
+export interface BoundDestination extends Destination {
   check?: (request: FirewallRequest) => FirewallResult;
 }
 
 /** A host name as seen from one set of linked zones. */
-export interface DnsTarget extends Omit<Target, "ip"> {
-  /** The answer's address; undefined for NXDOMAIN. */
-  readonly ip?: IpAddress;
-  readonly host: string;
+export interface DnsTarget extends BoundDestination {
   readonly answer: DnsAnswer;
   /** The DNS stage's summary. */
   readonly summary: string;
@@ -66,9 +54,7 @@ export function storageRegionOf(resource: ArmResource): string | undefined | nul
 function destination(resource: ArmResource | undefined, privateEndpoint?: PrivateEndpointIp): Destination {
   const firewall = resource && firewallFor(resource.type);
   return {
-    ...(resource
-      ? { resource, resourceId: resource.id, resourceType: resource.type, resourceName: resource.name }
-      : {}),
+    ...(resource ? { resource } : {}),
     ...(privateEndpoint ? { privateEndpoint } : {}),
     paas: resource !== undefined && paasServiceByType(resource.type) !== undefined,
     ...(firewall ? { firewall } : {}),
@@ -87,7 +73,6 @@ export function resourceAt(estate: Estate, ip: IpAddress, answer: DnsAnswer | un
 function targetOf(estate: Estate, host: string, answer: DnsAnswer): DnsTarget {
   if (answer.kind === "nxdomain") {
     return {
-      host,
       answer,
       summary: `${host} does not resolve: ${answer.reason}`,
       paas: false,
@@ -101,8 +86,6 @@ function targetOf(estate: Estate, host: string, answer: DnsAnswer): DnsTarget {
   const alias = answer.cname ? ` (CNAME ${answer.cname})` : "";
   const ipText = formatIp(answer.ip);
   return {
-    ip: answer.ip,
-    host,
     answer,
     summary: `${host}${alias} → ${ipText} via ${via}`,
     ipText,

@@ -19,8 +19,7 @@ import {
 import { type NicIpConfig, topologyOf } from "./topology.js";
 import type { PathKind } from "./trace.js";
 import type { TraceBuilder } from "./traceBuilder.js";
-import type { Target } from "./dnsTarget.js";
-import type { PathEnd } from "./traceFlow.js";
+import type { PathEnd, Target } from "./traceFlow.js";
 
 /** Appliances forward to appliances at most this many times before vnetlab calls it a loop. */
 const MAX_HOPS = 8;
@@ -72,20 +71,21 @@ export function walkFromNic(
   for (let hop = 0; hop < MAX_HOPS; hop++) {
     const at = n.at;
     if (!at) return { reached: false };
+    const subnet = at.subnet;
     nsgStages(b, n.nsgs, flow, "Outbound", src.privateIp, target.ip, hop);
 
     const decision = at.routes.select(target.ip);
     if (!decision) {
       b.block({
         stage: "route",
-        resourceId: at.id,
-        reason: `no route in subnet ${at.name} covers ${formatIp(target.ip)}`,
+        resourceId: subnet.id,
+        reason: `no route in subnet ${subnet.name} covers ${formatIp(target.ip)}`,
       });
       return { reached: false };
     }
     const r = decision.route;
     const texts = decision.texts ?? routeTexts(r, decision.why);
-    const resourceId = r.routeTableId ?? at.id;
+    const resourceId = r.routeTableId ?? subnet.id;
     const blocked = r.nextHopType === "None";
     b.push({
       stage: "route",
@@ -183,7 +183,7 @@ function internetPath(
   if (egress.kind === "none") {
     b.block({
       stage: "route",
-      resourceId: at.id,
+      resourceId: at.subnet.id,
       rule: "defaultOutboundAccess=false",
       reason: egress.reason,
     });
@@ -206,16 +206,16 @@ function serviceEndpointPath(
   service: string | undefined,
 ): PathEnd {
   const seen = n.privateIpText;
+  const subnet = at.subnet;
   pathStage(
     b,
     hop,
     "serviceEndpoint",
-    `over the ${service ?? "service"} endpoint of subnet ${at.name} on the Azure backbone, keeping the private source ${seen}`,
+    `over the ${service ?? "service"} endpoint of subnet ${subnet.name} on the Azure backbone, keeping the private source ${seen}`,
     seen,
   );
-  // A subnet without service endpoint policies lets everything through (the usual case: nothing to read).
-  if (target.resource && at.hasPolicies) {
-    const policy = evaluateServiceEndpointPolicies(estate, at.subnet, target.resource);
+  if (target.resource) {
+    const policy = evaluateServiceEndpointPolicies(estate, subnet, target.resource);
     if (policy.outcome !== "none") {
       b.push({
         stage: "policy",

@@ -24,8 +24,7 @@ import type { Flow, FlowSource } from "./flow.js";
 import { privateDestination } from "./nicPath.js";
 import { topologyOf } from "./topology.js";
 import type { TraceBuilder } from "./traceBuilder.js";
-import type { Target } from "./dnsTarget.js";
-import type { PathEnd } from "./traceFlow.js";
+import type { PathEnd, Target } from "./traceFlow.js";
 
 type OnPremSource = Extract<FlowSource, { kind: "onprem" }>;
 

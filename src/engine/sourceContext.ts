@@ -20,12 +20,6 @@ import { type NicIpConfig, type Topology, topologyOf } from "./topology.js";
 const regionKey = (r: string | undefined): string | undefined => r?.replace(/\s+/g, "").toLowerCase();
 
 export class SubnetContext {
-  /** The subnet's id and name and the VNet's location, at hand without reading the resources. */
-  readonly id: string;
-  readonly name: string;
-  readonly location: string | undefined;
-  /** The subnet has service endpoint policies. */
-  readonly hasPolicies: boolean;
   /** The VNet's region as `regionKey` gives it. */
   readonly regionKey: string | undefined;
   private table: SubnetRoutes | undefined;
@@ -35,10 +29,6 @@ export class SubnetContext {
     readonly subnet: ArmResource<SubnetProperties>,
     readonly vnet: ArmResource<VirtualNetworkProperties>,
   ) {
-    this.id = subnet.id;
-    this.name = subnet.name;
-    this.location = vnet.location;
-    this.hasPolicies = (subnet.properties?.serviceEndpointPolicies?.length ?? 0) > 0;
     this.regionKey = regionKey(vnet.location);
   }
 
@@ -227,5 +217,5 @@ export function serviceEndpointOrigin(n: NicContext, at: SubnetContext): Request
  * Azure-internal addresses.
  */
 export function sameRegionStorage(storageRegion: string | undefined | null, at: SubnetContext): boolean {
-  return storageRegion !== null && at.location !== undefined && storageRegion === at.regionKey;
+  return storageRegion !== null && at.vnet.location !== undefined && storageRegion === at.regionKey;
 }

@@ -1,12 +1,13 @@
 // The whole pipeline of semantics §0 for one flow: DNS, outbound NSGs, route selection (hop by hop through
 // appliances), the path and the source IP the service sees, service endpoint policies, the service firewall.
 // Evaluation goes on past the first blocker, so a trace lists every blocker on the path.
+import type { ArmResource } from "../model/arm.js";
 import { VnetlabError } from "../model/errors.js";
 import type { Estate } from "../model/estate.js";
 import { formatIp, type IpAddress } from "../net/index.js";
 import { linkedZones } from "./dns.js";
-import { type DnsTarget, type DnsTargets, dnsTargets, resourceAt, type Target } from "./dnsTarget.js";
-import { evaluateWith } from "./firewalls/index.js";
+import { type DnsTarget, type DnsTargets, dnsTargets, resourceAt } from "./dnsTarget.js";
+import { evaluateWith, type FirewallResult, type ServiceFirewall } from "./firewalls/index.js";
 import type { RequestOrigin } from "./firewalls/types.js";
 import type { Flow } from "./flow.js";
 import { nicSourceStage, walkFromNic } from "./nicPath.js";
@@ -19,8 +20,26 @@ import {
   nicSourceContext,
   publicNames,
 } from "./sourceContext.js";
+import type { PrivateEndpointIp } from "./topology.js";
 import type { Trace } from "./trace.js";
 import { TraceBuilder } from "./traceBuilder.js";
+
+/** What the destination address turned out to be. */
+export interface Target {
+  ip: IpAddress;
+  host?: string;
+  port: number;
+  /** The PaaS resource behind the address (via its public address or a private endpoint). */
+  resource?: ArmResource;
+  privateEndpoint?: PrivateEndpointIp;
+  /** The resource is a PaaS service, and its firewall (see dnsTarget.ts). */
+  paas: boolean;
+  firewall?: ServiceFirewall;
+  /** The name the address came from, which keeps the firewall bound to the resource. */
+  name?: DnsTarget;
+  /** `storageRegionOf` the resource. */
+  storageRegion: string | undefined | null;
+}
 
 /** Where the network path ended and how the service sees the request. */
 export type PathEnd =
@@ -58,29 +77,36 @@ function firewallStage(
   b: TraceBuilder,
   estate: Estate,
   target: Target,
-  port: number,
   origin: RequestOrigin,
   hop: number,
 ): void {
   const resource = target.resource;
   if (!resource) return;
-  const resourceId = target.resourceId!;
-  const request = { origin, host: target.host, port };
-  const firewall = target.firewall;
-  target.check ??= firewall?.bind?.(resource, estate) ?? ((r) => evaluateWith(firewall, resource, r, estate));
-  const result = target.check(request);
+  const request = { origin, host: target.host, port: target.port };
+  const name = target.name;
+  let result: FirewallResult;
+  if (name) {
+    const firewall = target.firewall;
+    name.check ??= firewall?.bind?.(resource, estate) ?? ((r) => evaluateWith(firewall, resource, r, estate));
+    result = name.check(request);
+  } else {
+    result = evaluateWith(target.firewall, resource, request, estate);
+  }
   b.push({
     stage: "firewall",
     hop,
-    summary: `${target.resourceName}: ${result.decision} by ${result.rule} — ${result.reason}`,
-    resourceId,
-    resourceType: target.resourceType!,
+    summary: `${resource.name}: ${result.decision} by ${result.rule} — ${result.reason}`,
+    resourceId: resource.id,
+    resourceType: resource.type,
     result,
   });
   if (result.decision === "Deny") {
-    b.block({ stage: "firewall", resourceId, rule: result.rule, reason: result.reason }, result.response);
+    b.block(
+      { stage: "firewall", resourceId: resource.id, rule: result.rule, reason: result.reason },
+      result.response,
+    );
   } else {
-    b.allowBy({ stage: "firewall", resourceId, rule: result.rule, reason: result.reason });
+    b.allowBy({ stage: "firewall", resourceId: resource.id, rule: result.rule, reason: result.reason });
   }
 }
 
@@ -119,17 +145,26 @@ export function trace(estate: Estate, flow: Flow): Trace {
       b.destination = { host: dst.host, ip: t.ipText, port: dst.port };
       return b.build();
     }
-    // A resolved name's target is the name's (the same for every flow to it from here).
-    target = t as Target;
+    target = {
+      ip,
+      host: dst.host,
+      port: dst.port,
+      resource: t.resource,
+      privateEndpoint: t.privateEndpoint,
+      paas: t.paas,
+      firewall: t.firewall,
+      name: t,
+      storageRegion: t.storageRegion,
+    };
   } else {
     ip = dst.ip;
-    target = { ip, ...resourceAt(estate, ip, undefined) };
+    target = { ip, port: dst.port, ...resourceAt(estate, ip, undefined) };
   }
   const host = dst.kind === "fqdn" ? dst.host : undefined;
-  const ipText = dst.kind === "fqdn" ? (target as DnsTarget).ipText : formatIp(ip);
+  const ipText = dst.kind === "fqdn" ? target.name!.ipText : formatIp(ip);
   const resource = target.resource;
   b.destination = resource
-    ? { host, ip: ipText, port: dst.port, resourceId: target.resourceId, resourceType: target.resourceType }
+    ? { host, ip: ipText, port: dst.port, resourceId: resource.id, resourceType: resource.type }
     : { host, ip: ipText, port: dst.port };
 
   let end: PathEnd;
@@ -155,7 +190,7 @@ export function trace(estate: Estate, flow: Flow): Trace {
   if (end.reached) {
     b.sourceIpSeenByService = end.sourceIpSeenByService;
     if (end.origin && target.resource && target.paas) {
-      firewallStage(b, estate, target, dst.port, end.origin, b.lastHop);
+      firewallStage(b, estate, target, end.origin, b.lastHop);
     }
   }
   return b.build();

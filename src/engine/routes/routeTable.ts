@@ -60,8 +60,7 @@ function label(s: Slot): string {
 
 export class RouteTable implements SubnetRoutes {
   private readonly slots: Slot[] = [];
-  /** Slots by entry, for `stateOf` (built when first asked). */
-  private slotOf?: Map<RouteEntry, Slot>;
+  private readonly slotOf = new Map<RouteEntry, Slot>();
   /**
    * Every slot, best-ranked first per prefix, for selection, ties and explanations. Candidates are the slots
    * not excluded; where the special rule applies, BGP routes are not candidates either.
@@ -97,6 +96,7 @@ export class RouteTable implements SubnetRoutes {
           droppedBgp: false,
         };
         this.slots.push(slot);
+        this.slotOf.set(entry, slot);
         this.everything.insert(entry.prefix, slot);
       }
     }
@@ -272,11 +272,9 @@ export class RouteTable implements SubnetRoutes {
 
   effective(): EffectiveRoute[] {
     const out: EffectiveRoute[] = [];
-    let first = 0; // slots follow the groups' entries in order
     for (const g of this.groups) {
-      const slots = this.slots.slice(first, (first += g.entries.length));
       for (const state of ["Active", "Invalid"] as const) {
-        const entries = g.entries.filter((_, i) => slots[i]!.state === state);
+        const entries = g.entries.filter((e) => this.slotOf.get(e)!.state === state);
         if (entries.length === 0) continue;
         out.push({
           ...(g.name !== undefined ? { name: g.name } : {}),
@@ -297,10 +295,6 @@ export class RouteTable implements SubnetRoutes {
   }
 
   stateOf(route: RouteEntry): "Active" | "Invalid" {
-    if (!this.slotOf) {
-      this.slotOf = new Map();
-      for (const s of this.slots) this.slotOf.set(s.entry, s);
-    }
     return this.slotOf.get(route)?.state ?? "Invalid";
   }
 }

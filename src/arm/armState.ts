@@ -36,7 +36,8 @@ function makeSnapshot(version: number, byKey: Map<string, StoredResource>, estat
 
 export class ArmState {
   private cached: Snapshot | undefined;
-  private byKey = new Map<string, StoredResource>();
+  /** Each snapshot's stored resources by key, so the next snapshot starts from a copy instead of a rebuild. */
+  private readonly keyMaps = new WeakMap<Snapshot, Map<string, StoredResource>>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -54,8 +55,8 @@ export class ArmState {
     if (this.cached?.version === version) return this.cached;
     const stored = await this.store.list();
     const byKey = new Map(stored.map((s) => [idKey(s.id), s]));
-    this.byKey = byKey;
     this.cached = makeSnapshot(version, byKey, () => this.compile(stored.map((s) => s.resource)));
+    this.keyMaps.set(this.cached, byKey);
     return this.cached;
   }
 
@@ -96,17 +97,12 @@ export class ArmState {
       return;
     }
     const byKey = this.keysOf(planned);
-    this.byKey = byKey;
     this.cached = makeSnapshot(version, byKey, () => planned.estate());
     this.keyMaps.set(this.cached, byKey);
   }
 
-  private readonly keyMaps = new WeakMap<Snapshot, Map<string, StoredResource>>();
-
   private keysOf(s: Snapshot): Map<string, StoredResource> {
-    return (
-      this.keyMaps.get(s) ?? (s === this.cached ? this.byKey : new Map(s.stored.map((x) => [idKey(x.id), x])))
-    );
+    return this.keyMaps.get(s) ?? new Map(s.stored.map((x) => [idKey(x.id), x]));
   }
 
   /** Runs `fn` after every earlier write of this process has finished. */

@@ -4,6 +4,8 @@ import { randomUUID } from "node:crypto";
 import type { ArmResource } from "../model/arm.js";
 import { VnetlabError } from "../model/errors.js";
 import type { StoreChange, StorePrecondition } from "../store/types.js";
+import { parentId } from "../model/resourceId.js";
+import type { Snapshot } from "./armState.js";
 import type { ResourceTypeDef } from "./resourceType.js";
 
 export interface Conditions {
@@ -24,6 +26,14 @@ export function notFound(type: string, name: string, resourceGroup: string): Vne
   return new VnetlabError(
     "ResourceNotFound",
     `The Resource '${short}/${name}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+  );
+}
+
+/** ARM's refusal of a child resource whose parent does not exist. */
+export function parentNotFound(parentId: string): VnetlabError {
+  return new VnetlabError(
+    "ParentResourceNotFound",
+    `Can not perform requested operation on nested resource. Parent resource '${parentId.split("/").pop()}' not found.`,
   );
 }
 
@@ -65,4 +75,19 @@ export function resourceGroupOf(id: string): string {
 
 export function resourceGroupIdOf(id: string): string | undefined {
   return /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+/i.exec(id)?.[0];
+}
+
+/** A resource needs its resource group, and a child its parent. */
+export function checkParents(snap: Snapshot, id: string, def: ResourceTypeDef): void {
+  const rg = resourceGroupIdOf(id);
+  if (rg && !snap.lookup(rg) && def.type.toLowerCase() !== "microsoft.resources/resourcegroups") {
+    throw new VnetlabError(
+      "ResourceGroupNotFound",
+      `Resource group '${resourceGroupOf(id)}' could not be found.`,
+    );
+  }
+  const pid = parentId(id);
+  if (pid && !snap.lookup(pid)) {
+    throw parentNotFound(pid);
+  }
 }

@@ -16,9 +16,10 @@ import {
   type Conditions,
   inlineChild,
   newEtag,
+  checkParents,
   notFound,
+  parentNotFound,
   type Planned,
-  resourceGroupIdOf,
   resourceGroupOf,
   type WriteOutcome,
 } from "./resourceParts.js";
@@ -86,11 +87,7 @@ export class ResourcePipeline {
     const snap = await this.state.snapshot();
     if (def.inline && parent) {
       const p = snap.lookup(parent)?.resource;
-      if (!p)
-        throw new VnetlabError(
-          "ParentResourceNotFound",
-          `Can not perform requested operation on nested resource. Parent resource '${parent.split("/").pop()}' not found.`,
-        );
+      if (!p) throw parentNotFound(parent);
       const list = ((p.properties as Record<string, unknown> | undefined)?.[def.inline.property] ??
         []) as ArmResource[];
       return list.map((c) => this.present(c, def, snap));
@@ -110,7 +107,7 @@ export class ResourcePipeline {
       if (def.inline) return this.putInline(snap, id, def, body, c, apiVersion);
       const existing = snap.lookup(id);
       checkConditions(existing?.resource, c);
-      this.checkParents(snap, id, def);
+      checkParents(snap, id, def);
       const candidate: ArmResource = {
         ...body,
         id: existing?.id ?? id,
@@ -139,10 +136,7 @@ export class ResourcePipeline {
     const pid = parentId(id)!;
     const stored = snap.lookup(pid);
     if (!stored) {
-      throw new VnetlabError(
-        "ParentResourceNotFound",
-        `Can not perform requested operation on nested resource. Parent resource '${pid.split("/").pop()}' not found.`,
-      );
+      throw parentNotFound(pid);
     }
     const parentDef = this.def(stored.resource.type);
     const name = id.split("/").pop()!;
@@ -319,23 +313,6 @@ export class ResourcePipeline {
       return { changes: p.changes, preconditions: p.preconditions, estate: this.derived, result };
     });
     return out && { ...out.result, estateVersion: out.version };
-  }
-
-  private checkParents(snap: Snapshot, id: string, def: ResourceTypeDef): void {
-    const rg = resourceGroupIdOf(id);
-    if (rg && !snap.lookup(rg) && def.type.toLowerCase() !== "microsoft.resources/resourcegroups") {
-      throw new VnetlabError(
-        "ResourceGroupNotFound",
-        `Resource group '${resourceGroupOf(id)}' could not be found.`,
-      );
-    }
-    const pid = parentId(id);
-    if (pid && !snap.lookup(pid)) {
-      throw new VnetlabError(
-        "ParentResourceNotFound",
-        `Can not perform requested operation on nested resource. Parent resource '${pid.split("/").pop()}' not found.`,
-      );
-    }
   }
 
   /**

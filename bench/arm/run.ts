@@ -1,5 +1,5 @@
 // The ARM API benchmark: PUT and GET throughput and latency of `vnetlab serve` (a real child process on SQLite
-// with synchronous=FULL, HTTPS with its generated certificate) against a minimal server on the same HTTP stack
+// with every acknowledged write fsynced, HTTPS with its generated certificate) against a minimal server on the same HTTP stack
 // that does no work (bench/arm/minimal.ts), in the same run, with the same load (autocannon: same connections,
 // duration, warm-up, paths and bodies). Prints both, their ratio against the targets, and the machine.
 //
@@ -474,8 +474,8 @@ function versionOf(pkg: string): string {
 
 /**
  * The durability floor on this file system: single-row upserts of a VNet-sized body, each in its own
- * transaction with WAL and synchronous=FULL as the store opens SQLite, with nothing else going on. A server that
- * commits once per request cannot write faster than this.
+ * transaction with WAL and synchronous=FULL (an fsync per commit, the durability the store gives), with nothing
+ * else going on. A server that commits once per request cannot write faster than this.
  */
 function sqliteFloor(dir: string, commits: number): { perSecond: number; ms: number } {
   const file = join(dir, "floor.db");
@@ -680,7 +680,7 @@ async function main(): Promise<number> {
       `software: node ${process.version}, fastify ${versionOf("fastify")}, autocannon ${versionOf("autocannon")}, better-sqlite3 ${versionOf("better-sqlite3")} (SQLite ${sqliteVersion()})`,
     );
     lines.push(
-      `store: SQLite WAL, synchronous=FULL, in ${dataDir} (${fileSystemOf(dataDir)}); ${opt.vnets} VNets + 1 resource group`,
+      `store: SQLite WAL, each group commit fdatasynced before it is acknowledged, in ${dataDir} (${fileSystemOf(dataDir)}); ${opt.vnets} VNets + 1 resource group`,
     );
     lines.push(
       `load: autocannon in this process, ${opt.connections} connections, keep-alive HTTPS, ${opt.warmup} s warm-up + ${opt.duration} s per server and phase, in ${opt.rounds} alternating rounds`,

@@ -7,6 +7,7 @@ import type { ArmResource } from "../model/arm.js";
 import { compileEstate, deriveEstate } from "../model/compileEstate.js";
 import type { Estate } from "../model/estate.js";
 import { Regions } from "../model/regions.js";
+import { LayeredMap } from "../model/layeredMap.js";
 import { idKey } from "../model/resourceId.js";
 import { ServiceTags } from "../model/serviceTags.js";
 import type { ResourceStore, StoreChange, StoredResource } from "../store/types.js";
@@ -20,7 +21,12 @@ export interface Snapshot {
   estate(): Estate;
 }
 
-function makeSnapshot(version: number, byKey: Map<string, StoredResource>, estate: () => Estate): Snapshot {
+type KeyMap = LayeredMap<string, StoredResource>;
+
+/** Snapshots planned one on another share their key maps as layers; this deep, a layer is flattened. */
+const MAX_LAYERS = 16;
+
+function makeSnapshot(version: number, byKey: KeyMap, estate: () => Estate): Snapshot {
   let ordered: StoredResource[] | undefined;
   let compiled: Estate | undefined;
   return {
@@ -36,8 +42,8 @@ function makeSnapshot(version: number, byKey: Map<string, StoredResource>, estat
 
 export class ArmState {
   private cached: Snapshot | undefined;
-  /** Each snapshot's stored resources by key, so the next snapshot starts from a copy instead of a rebuild. */
-  private readonly keyMaps = new WeakMap<Snapshot, Map<string, StoredResource>>();
+  /** Each snapshot's stored resources by key, so the next snapshot starts from a layer over it, not a rebuild. */
+  private readonly keyMaps = new WeakMap<Snapshot, KeyMap>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -54,7 +60,7 @@ export class ArmState {
     const version = await this.store.version();
     if (this.cached?.version === version) return this.cached;
     const stored = await this.store.list();
-    const byKey = new Map(stored.map((s) => [idKey(s.id), s]));
+    const byKey: KeyMap = LayeredMap.of(stored.map((s) => [idKey(s.id), s]));
     this.cached = makeSnapshot(version, byKey, () => this.compile(stored.map((s) => s.resource)));
     this.keyMaps.set(this.cached, byKey);
     return this.cached;
@@ -65,7 +71,8 @@ export class ArmState {
    * `estate` (already derived while validating) when given. Used to plan several writes in a row.
    */
   advance(before: Snapshot, changes: readonly StoreChange[], estate?: Estate): Snapshot {
-    const byKey = new Map(this.keysOf(before));
+    const below = this.keysOf(before);
+    const byKey = below.depth + 1 >= MAX_LAYERS ? below.flatten().layer() : below.layer();
     const puts: ArmResource[] = [];
     const removes: string[] = [];
     for (const c of changes) {
@@ -81,7 +88,7 @@ export class ArmState {
     const next = makeSnapshot(
       before.version + 1,
       byKey,
-      () => estate ?? deriveEstate(before.estate(), puts, removes),
+      () => estate ?? deriveEstate(before.estate(), puts, removes, { owned: true }),
     );
     this.keyMaps.set(next, byKey);
     return next;
@@ -101,8 +108,8 @@ export class ArmState {
     this.keyMaps.set(this.cached, byKey);
   }
 
-  private keysOf(s: Snapshot): Map<string, StoredResource> {
-    return this.keyMaps.get(s) ?? new Map(s.stored.map((x) => [idKey(x.id), x]));
+  private keysOf(s: Snapshot): KeyMap {
+    return this.keyMaps.get(s) ?? LayeredMap.of(s.stored.map((x) => [idKey(x.id), x]));
   }
 
   /** Runs `fn` after every earlier write of this process has finished. */

@@ -144,8 +144,7 @@ async function resourceVerb(
     }
     case "PUT": {
       const out = await pipeline.put(id, type, bodyOf(req), conditions(req), req.apiVersion);
-      const snap = await ctx.state.snapshot();
-      const body = pipeline.present(out.resource, def, snap);
+      const body = pipeline.present(out.resource, def, out.after);
       return {
         status: out.created ? 201 : 200,
         body,
@@ -154,8 +153,7 @@ async function resourceVerb(
     }
     case "PATCH": {
       const out = await pipeline.patch(id, type, bodyOf(req), conditions(req), req.apiVersion);
-      const snap = await ctx.state.snapshot();
-      const body = pipeline.present(out.resource, def, snap);
+      const body = pipeline.present(out.resource, def, out.after);
       return { status: 200, body, headers: body.etag ? { ETag: body.etag } : {} };
     }
     case "DELETE": {

@@ -9,6 +9,7 @@ import { resourceGroupId } from "../model/resourceId.js";
 import type { StoreChange } from "../store/types.js";
 import type { ResourcePipeline } from "./resources.js";
 import { resourceGroupIdOf, resourceGroupOf } from "./resources.js";
+import { cloneJson } from "../model/cloneJson.js";
 
 const RG = "microsoft.resources/resourcegroups";
 const IMPORT_API_VERSION = "2024-05-01";
@@ -30,7 +31,7 @@ export async function preloadEstate(
     const kind = childKindOfType(r.type);
     const def = pipeline.types.get(r.type);
     if (kind && (kind.mergeInto || def?.inline || !def)) continue;
-    const resource = pipeline.prepareImported(structuredClone(r), estate, IMPORT_API_VERSION);
+    const resource = pipeline.prepareImported(cloneJson(r), estate, IMPORT_API_VERSION);
     resource.etag ??= `W/"${randomUUID()}"`;
     changes.push({ kind: "put", resource, etag: resource.etag });
     const rg = resourceGroupIdOf(r.id);

@@ -16,7 +16,8 @@ export interface Conditions {
 export interface WriteOutcome {
   created: boolean;
   resource: ArmResource;
-  estateVersion: number;
+  /** The server's state right after this write, to present the resource as the write left it. */
+  after: Snapshot;
 }
 
 export const newEtag = (): string => `W/"${randomUUID()}"`;

@@ -31,6 +31,7 @@ export {
   resourceGroupOf,
   type WriteOutcome,
 } from "./resourceParts.js";
+import { cloneJson } from "../model/cloneJson.js";
 
 export class ResourcePipeline {
   /**
@@ -78,7 +79,7 @@ export class ResourcePipeline {
   }
 
   present(resource: ArmResource, def: ResourceTypeDef, snap: Snapshot): ArmResource {
-    return def.present ? def.present(structuredClone(resource), snap.estate()) : resource;
+    return def.present ? def.present(cloneJson(resource), snap.estate()) : resource;
   }
 
   /** Lists a type under a scope (subscription, resource group) or the children of a parent. */
@@ -142,7 +143,7 @@ export class ResourcePipeline {
     const name = id.split("/").pop()!;
     const existing = inlineChild(stored.resource, def.inline!.property, name);
     checkConditions(existing, c);
-    const parent = structuredClone(stored.resource);
+    const parent = cloneJson(stored.resource);
     const props = (parent.properties ??= {}) as Record<string, unknown>;
     const list = ((props[def.inline!.property] as ArmResource[] | undefined) ?? []).filter(
       (x) => x.name.toLowerCase() !== name.toLowerCase(),
@@ -181,7 +182,7 @@ export class ResourcePipeline {
       const stored = snap.lookup(id);
       if (!stored) throw notFound(type, id.split("/").pop()!, resourceGroupOf(id));
       checkConditions(stored.resource, c);
-      const merged = merge(structuredClone(stored.resource), body);
+      const merged = merge(cloneJson(stored.resource), body);
       const candidate: ArmResource = { ...merged, id: stored.id, name: stored.resource.name, type: def.type };
       const resource = this.prepare(def, candidate, snap, stored.resource, apiVersion, newEtag());
       return {
@@ -201,7 +202,7 @@ export class ResourcePipeline {
       const stored = snap.lookup(resource.id);
       if (!stored) throw notFound(resource.type, resource.name, resourceGroupOf(resource.id));
       checkConditions(stored.resource, { ifMatch: readEtag ?? "*" });
-      const next: ArmResource = { ...structuredClone(resource), id: stored.id, etag: newEtag() };
+      const next: ArmResource = { ...cloneJson(resource), id: stored.id, etag: newEtag() };
       return {
         changes: [{ kind: "put", resource: next, etag: next.etag! }],
         preconditions: [{ id: stored.id, etag: stored.etag }],
@@ -225,7 +226,7 @@ export class ResourcePipeline {
       const stored = snap.lookup(id);
       if (!stored) throw notFound(type, id.split("/").pop()!, resourceGroupOf(id));
       checkConditions(stored.resource, c);
-      const resource = { ...structuredClone(stored.resource), tags: tags ?? {}, etag: newEtag() };
+      const resource = { ...cloneJson(stored.resource), tags: tags ?? {}, etag: newEtag() };
       void apiVersion;
       return {
         changes: [{ kind: "put", resource, etag: resource.etag }],
@@ -277,7 +278,7 @@ export class ResourcePipeline {
     checkConditions(existing, c);
     if (!existing) return undefined;
     def.checkDelete?.(existing, snap.estate());
-    const parent = structuredClone(stored.resource);
+    const parent = cloneJson(stored.resource);
     const props = parent.properties as Record<string, unknown>;
     props[def.inline!.property] = (props[def.inline!.property] as ArmResource[]).filter(
       (x) => x.name.toLowerCase() !== name.toLowerCase(),
@@ -312,7 +313,7 @@ export class ResourcePipeline {
       const result = { created: p.created, resource: p.result };
       return { changes: p.changes, preconditions: p.preconditions, estate: this.derived, result };
     });
-    return out && { ...out.result, estateVersion: out.version };
+    return out && { ...out.result, after: out.snapshot };
   }
 
   /**
@@ -346,7 +347,8 @@ export class ResourcePipeline {
       existing,
       before: () => snap.estate(),
       after: () => {
-        after ??= deriveEstate(snap.estate(), [resource]);
+        // The prepared resource is stored as it is and never changed again: the estate may share it.
+        after ??= deriveEstate(snap.estate(), [resource], [], { owned: true });
         this.derived = after;
         return after;
       },
@@ -356,7 +358,7 @@ export class ResourcePipeline {
       etag,
       newGuid: randomUUID,
     };
-    resource = def.prepare(structuredClone(candidate), ctx);
+    resource = def.prepare(cloneJson(candidate), ctx);
     resource.etag = etag;
     for (const childDef of this.types.inlineChildrenOf(def.type)) {
       const props = (resource.properties ?? {}) as Record<string, unknown>;

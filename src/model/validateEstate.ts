@@ -42,8 +42,11 @@ const NSG_KEYWORDS = new Set([
  * needs only the changed resources checked).
  */
 export function validateEstate(estate: Estate, fileOf: FileOf, only?: ReadonlySet<ArmResource>): void {
-  const of = <P extends object>(type: string): readonly ArmResource<P>[] =>
-    only ? estate.ofType<P>(type).filter((r) => only.has(r)) : estate.ofType<P>(type);
+  const of = <P extends object>(type: string): readonly ArmResource<P>[] => {
+    if (!only) return estate.ofType<P>(type);
+    const t = type.toLowerCase();
+    return [...only].filter((r) => r.type.toLowerCase() === t) as ArmResource<P>[];
+  };
   const fail = (
     r: ArmResource,
     message: string,

@@ -7,6 +7,7 @@ import { idKey, parentId, parseResourceId } from "../../../model/resourceId.js";
 import type { SubnetProperties, VirtualNetworkProperties } from "../../../model/resources/network.js";
 import { containsPrefix, parsePrefix, parsePrefixDetailed, type Prefix } from "../../../net/index.js";
 import { propsOf, type Props } from "../common.js";
+import { cloneJson } from "../../../model/cloneJson.js";
 
 export { propsOf, type Props };
 
@@ -137,7 +138,7 @@ export function listOf<T>(value: unknown): T[] {
  * kind and identity replace; each top-level property given replaces the stored one; the rest stays.
  */
 export function mergePatch(existing: ArmResource, body: ArmResource): ArmResource {
-  const out = structuredClone(existing) as ArmResource & Record<string, unknown>;
+  const out = cloneJson(existing) as ArmResource & Record<string, unknown>;
   const b = body as ArmResource & Record<string, unknown>;
   if (b.tags !== undefined) out.tags = b.tags;
   if (b.sku !== undefined) out.sku = b.sku;

@@ -24,6 +24,7 @@ import {
   ruleKey,
 } from "./common.js";
 import { STORAGE_KEY_NAMES, storageAccountKeys, type StorageKeyName } from "./storageKeys.js";
+import { cloneJson } from "../../../model/cloneJson.js";
 
 // §9 / §4.1 R2 [S8]: 400 VNet rules and 400 IP rules per account.
 const MAX_VNET_RULES = 400;
@@ -231,7 +232,7 @@ const regenerateKey: ActionHandler = (account, body) => {
     (k) => typeof requested === "string" && k === requested.toLowerCase(),
   );
   if (!keyName) throw invalidParameter("keyName"); // [INF] the storage RP's wrapper for a bad parameter
-  const next = structuredClone(account);
+  const next = cloneJson(account);
   const p = propsOf(next);
   p.keyCreationTime = {
     ...(p.keyCreationTime as Record<StorageKeyName, string>),

@@ -2,8 +2,9 @@
 // (status codes, ETag, Azure-AsyncOperation / Location headers, nextLink paging) the way ARM does.
 import type { ArmResource } from "../model/arm.js";
 import { VnetlabError } from "../model/errors.js";
-import { idKey } from "../model/resourceId.js";
+import { idKey, parentId } from "../model/resourceId.js";
 import type { ArmPath } from "./armPath.js";
+import type { ResourceTypeDef } from "./resourceType.js";
 import type { ArmContext, ArmReply } from "./server.js";
 
 export interface ArmRequest {
@@ -19,6 +20,38 @@ export interface ArmRequest {
 }
 
 const RG_TYPE = "Microsoft.Resources/resourceGroups";
+
+const sameName = (a: ArmResource, id: string): boolean =>
+  a.name.toLowerCase() === id.split("/").pop()!.toLowerCase();
+
+/** The implicit child (resourceType.ts `implicit`) a GET addresses, if the type has them and it is one. */
+async function implicitChild(
+  ctx: ArmContext,
+  def: ResourceTypeDef,
+  id: string,
+  apiVersion: string,
+): Promise<ArmResource | undefined> {
+  const pid = parentId(id);
+  if (!def.implicit || !pid) return undefined;
+  const snap = await ctx.state.snapshot();
+  return def.implicit(pid, snap.estate(), apiVersion).find((c) => sameName(c, id));
+}
+
+/** A list of a parent's children: the stored ones, and the implicit ones nobody wrote yet. */
+async function listChildren(
+  ctx: ArmContext,
+  req: ArmRequest,
+  p: Extract<ArmPath, { kind: "collection" }>,
+): Promise<ArmResource[]> {
+  const items = await ctx.pipeline.list(p.type, p.scope, p.parentId);
+  const def = ctx.pipeline.def(p.type);
+  if (!def.implicit || !p.parentId) return items;
+  const snap = await ctx.state.snapshot();
+  const implicit = def
+    .implicit(p.parentId, snap.estate(), req.apiVersion)
+    .filter((c) => !items.some((s) => idKey(s.id) === idKey(c.id)));
+  return [...items, ...implicit];
+}
 
 function page(ctx: ArmContext, req: ArmRequest, items: unknown[]): ArmReply {
   const pathname = req.pathname;
@@ -80,7 +113,7 @@ export async function handle(ctx: ArmContext, req: ArmRequest): Promise<ArmReply
           "HttpMethodNotAllowed",
           `The requested method '${req.method}' is not allowed on a collection.`,
         );
-      return page(ctx, req, await pipeline.list(p.type, p.scope, p.parentId));
+      return page(ctx, req, await listChildren(ctx, req, p));
     }
     case "resource":
       return resourceVerb(ctx, req, p.id, p.type, p.type.split("/")[0]!, undefined);
@@ -135,7 +168,14 @@ async function resourceVerb(
   switch (req.method) {
     case "GET":
     case "HEAD": {
-      const r = await pipeline.get(id, type);
+      const r = await pipeline.get(id, type).catch(async (e: unknown) => {
+        const implicit =
+          e instanceof VnetlabError && e.code === "ResourceNotFound"
+            ? await implicitChild(ctx, def, id, req.apiVersion)
+            : undefined;
+        if (!implicit) throw e;
+        return implicit;
+      });
       return {
         status: req.method === "HEAD" ? 204 : 200,
         body: req.method === "HEAD" ? undefined : r,
@@ -145,8 +185,12 @@ async function resourceVerb(
     case "PUT": {
       const out = await pipeline.put(id, type, bodyOf(req), conditions(req), req.apiVersion);
       const body = pipeline.present(out.resource, def, out.after);
+      // An implicit child existed before its first PUT: ARM answers an update.
+      const existed = def
+        .implicit?.(parentId(id)!, out.after.estate(), req.apiVersion)
+        .some((c) => sameName(c, id));
       return {
-        status: out.created ? 201 : 200,
+        status: out.created && !existed ? 201 : 200,
         body,
         headers: { ...(body.etag ? { ETag: body.etag } : {}), ...asyncHeaders(body.location) },
       };

@@ -10,9 +10,26 @@ import type { StoreChange } from "../store/types.js";
 import type { ResourcePipeline } from "./resources.js";
 import { resourceGroupIdOf, resourceGroupOf } from "./resources.js";
 import { cloneJson } from "../model/cloneJson.js";
+import type { Estate } from "../model/estate.js";
+import type { WriteContext } from "./resourceType.js";
 
 const RG = "microsoft.resources/resourcegroups";
 const IMPORT_API_VERSION = "2024-05-01";
+
+const newEtag = (): string => `W/"${randomUUID()}"`;
+
+/** The write context of an import: the estate is the one being loaded, before and after. */
+function importContext(pipeline: ResourcePipeline, estate: Estate): WriteContext {
+  return {
+    before: () => estate,
+    after: () => estate,
+    regions: pipeline.state.regions,
+    serviceTags: pipeline.state.serviceTags,
+    apiVersion: IMPORT_API_VERSION,
+    etag: newEtag(),
+    newGuid: randomUUID,
+  };
+}
 
 export async function preloadEstate(
   pipeline: ResourcePipeline,
@@ -32,8 +49,12 @@ export async function preloadEstate(
     const def = pipeline.types.get(r.type);
     if (kind && (kind.mergeInto || def?.inline || !def)) continue;
     const resource = pipeline.prepareImported(cloneJson(r), estate, IMPORT_API_VERSION);
-    resource.etag ??= `W/"${randomUUID()}"`;
+    resource.etag ??= newEtag();
     changes.push({ kind: "put", resource, etag: resource.etag });
+    // Resources Azure creates with this one (a private endpoint's interface), unless the files carry them.
+    for (const companion of def?.companions?.plan(resource, importContext(pipeline, estate)) ?? []) {
+      if (!estate.get(companion.id)) changes.push({ kind: "put", resource: companion, etag: newEtag() });
+    }
     const rg = resourceGroupIdOf(r.id);
     if (rg && !groups.has(rg.toLowerCase())) {
       groups.add(rg.toLowerCase());

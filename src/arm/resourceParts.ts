@@ -2,6 +2,7 @@
 // error, inline children, resource-group ids.
 import { randomUUID } from "node:crypto";
 import type { ArmResource } from "../model/arm.js";
+import type { Estate } from "../model/estate.js";
 import { VnetlabError } from "../model/errors.js";
 import type { StoreChange, StorePrecondition } from "../store/types.js";
 import { parentId } from "../model/resourceId.js";
@@ -67,6 +68,8 @@ export interface Planned {
   preconditions: StorePrecondition[];
   created: boolean;
   result: ArmResource;
+  /** The would-be estate validation derived, handed on as the next current estate. */
+  estate?: Estate;
   def: ResourceTypeDef;
 }
 

@@ -65,4 +65,20 @@ export interface ResourceTypeDef {
   present?(resource: ArmResource, estate: Estate): ArmResource;
   /** POST `{resource}/{action}` handlers, keyed by lower-cased action name. */
   actions?: Record<string, ActionHandler>;
+  /**
+   * Resources Azure writes and deletes together with this one (a private endpoint's network interface). A PUT
+   * stores the prepared resource and `plan`'s companions in one write, validated together; a DELETE removes
+   * the resources `ids` names with it (resources.ts). `prepare` must not call `ctx.after()`: the companions
+   * are planned after it.
+   */
+  companions?: {
+    plan(resource: ArmResource, ctx: WriteContext): ArmResource[];
+    ids(resource: ArmResource): string[];
+  };
+  /**
+   * Children Azure serves although nobody wrote them (a messaging namespace's `networkRuleSets/default`): what
+   * GET and list answer for a parent while none of them is stored, for the request's api-version. A PUT of one
+   * updates it (200). Empty when the parent does not exist.
+   */
+  implicit?(parentId: string, estate: Estate, apiVersion: string): ArmResource[];
 }

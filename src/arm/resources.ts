@@ -1,16 +1,15 @@
 // The generic resource pipeline: GET, PUT, PATCH, DELETE and lists for every registered type, with ETags,
 // preconditions, validation against the whole would-be estate, and atomic persistence. A failed request
 // changes nothing: validation runs before the single store write.
-import { randomUUID } from "node:crypto";
 import type { ArmResource } from "../model/arm.js";
 import { VnetlabError } from "../model/errors.js";
 import { idKey, parentId } from "../model/resourceId.js";
 import type { StoreChange } from "../store/types.js";
 import type { ArmState, Snapshot } from "./armState.js";
 import { GroupCommitter } from "./groupCommit.js";
-import { deriveEstate } from "../model/compileEstate.js";
+import { isStored, type Prepared, prepareWrite } from "./prepare.js";
 import type { TypeRegistry } from "./registry.js";
-import type { ResourceTypeDef, WriteContext } from "./resourceType.js";
+import type { ResourceTypeDef } from "./resourceType.js";
 import {
   checkConditions,
   type Conditions,
@@ -34,12 +33,6 @@ export {
 import { cloneJson } from "../model/cloneJson.js";
 
 export class ResourcePipeline {
-  /**
-   * The would-be estate the last prepare() derived while validating; the write that follows hands it on as
-   * the new current estate. Writes run one at a time (ArmState.exclusive), so this is never shared.
-   */
-  private derived: ReturnType<Snapshot["estate"]> | undefined;
-
   private readonly committer: GroupCommitter;
 
   constructor(
@@ -115,12 +108,22 @@ export class ResourcePipeline {
         name: id.split("/").pop()!,
         type: def.type,
       };
-      const resource = this.prepare(def, candidate, snap, existing?.resource, apiVersion, newEtag());
+      const p = this.prepare(def, candidate, snap, existing?.resource, apiVersion, newEtag());
+      const { resource, companions, stale } = p;
+      // Companions (a private endpoint's NIC) are written with the resource; ones it no longer has go.
       return {
-        changes: [{ kind: "put", resource, etag: resource.etag! }],
-        preconditions: [{ id, etag: existing?.etag ?? null }],
+        changes: [
+          ...[resource, ...companions].map((r): StoreChange => ({ kind: "put", resource: r, etag: r.etag! })),
+          ...stale.map((x): StoreChange => ({ kind: "delete", id: x.id })),
+        ],
+        preconditions: [
+          { id, etag: existing?.etag ?? null },
+          ...companions.map((r) => ({ id: r.id, etag: snap.lookup(r.id)?.etag ?? null })),
+          ...stale.map((x) => ({ id: x.id, etag: x.etag })),
+        ],
         created: !existing,
         result: resource,
+        estate: p.estate,
         def,
       };
     });
@@ -157,12 +160,20 @@ export class ResourcePipeline {
     const at = existing ? (props[def.inline!.property] as ArmResource[]).indexOf(existing) : list.length;
     list.splice(at, 0, child);
     props[def.inline!.property] = list;
-    const resource = this.prepare(parentDef, parent, snap, stored.resource, apiVersion, newEtag());
+    const { resource, estate } = this.prepare(
+      parentDef,
+      parent,
+      snap,
+      stored.resource,
+      apiVersion,
+      newEtag(),
+    );
     return {
       changes: [{ kind: "put", resource, etag: resource.etag! }],
       preconditions: [{ id: stored.id, etag: stored.etag }],
       created: !existing,
       result: inlineChild(resource, def.inline!.property, name)!,
+      estate,
       def,
     };
   }
@@ -184,12 +195,13 @@ export class ResourcePipeline {
       checkConditions(stored.resource, c);
       const merged = merge(cloneJson(stored.resource), body);
       const candidate: ArmResource = { ...merged, id: stored.id, name: stored.resource.name, type: def.type };
-      const resource = this.prepare(def, candidate, snap, stored.resource, apiVersion, newEtag());
+      const { resource, estate } = this.prepare(def, candidate, snap, stored.resource, apiVersion, newEtag());
       return {
         changes: [{ kind: "put", resource, etag: resource.etag! }],
         preconditions: [{ id: stored.id, etag: stored.etag }],
         created: false,
         result: resource,
+        estate,
         def,
       };
     });
@@ -252,12 +264,14 @@ export class ResourcePipeline {
     if (!stored) return undefined;
     def.checkDelete?.(stored.resource, snap.estate());
     const prefix = `${idKey(stored.id)}/`;
-    const changes: StoreChange[] = [stored, ...snap.stored.filter((s) => idKey(s.id).startsWith(prefix))].map(
-      (s) => ({ kind: "delete", id: s.id }),
-    );
+    // Its separately stored children and its companions (a private endpoint's NIC) go with it.
+    const companions = (def.companions?.ids(stored.resource) ?? [])
+      .map((x) => snap.lookup(x))
+      .filter(isStored);
+    const gone = [stored, ...snap.stored.filter((s) => idKey(s.id).startsWith(prefix)), ...companions];
     return {
-      changes,
-      preconditions: [{ id: stored.id, etag: stored.etag }],
+      changes: gone.map((s) => ({ kind: "delete", id: s.id })),
+      preconditions: [stored, ...companions].map((s) => ({ id: s.id, etag: s.etag })),
       created: false,
       result: stored.resource,
       def,
@@ -283,7 +297,7 @@ export class ResourcePipeline {
     props[def.inline!.property] = (props[def.inline!.property] as ArmResource[]).filter(
       (x) => x.name.toLowerCase() !== name.toLowerCase(),
     );
-    const resource = this.prepare(
+    const { resource, estate } = this.prepare(
       this.def(parent.type),
       parent,
       snap,
@@ -296,6 +310,7 @@ export class ResourcePipeline {
       preconditions: [{ id: stored.id, etag: stored.etag }],
       created: false,
       result: existing,
+      estate,
       def,
     };
   }
@@ -307,11 +322,10 @@ export class ResourcePipeline {
 
   private async submit(plan: (snap: Snapshot) => Planned | undefined): Promise<WriteOutcome | undefined> {
     const out = await this.committer.submit((snap) => {
-      this.derived = undefined;
       const p = plan(snap);
       if (!p) return undefined;
       const result = { created: p.created, resource: p.result };
-      return { changes: p.changes, preconditions: p.preconditions, estate: this.derived, result };
+      return { changes: p.changes, preconditions: p.preconditions, estate: p.estate, result };
     });
     return out && { ...out.result, after: out.snapshot };
   }
@@ -328,10 +342,9 @@ export class ResourcePipeline {
     const def = this.types.get(resource.type);
     if (!def || def.inline) return resource;
     const snap: Snapshot = { version: 0, lookup: () => undefined, stored: [], estate: () => estate };
-    return this.prepare(def, resource, snap, undefined, apiVersion, newEtag(), false);
+    return this.prepare(def, resource, snap, undefined, apiVersion, newEtag(), false).resource;
   }
 
-  /** Prepares a resource and its inline children, then validates it against the would-be estate. */
   private prepare(
     def: ResourceTypeDef,
     candidate: ArmResource,
@@ -340,56 +353,15 @@ export class ResourcePipeline {
     apiVersion: string,
     etag: string,
     validate = true,
-  ): ArmResource {
-    let after: ReturnType<Snapshot["estate"]> | undefined;
-    let resource: ArmResource = candidate;
-    const ctx: WriteContext = {
+  ): Prepared {
+    return prepareWrite(this.state, this.types, {
+      def,
+      candidate,
+      snap,
       existing,
-      before: () => snap.estate(),
-      after: () => {
-        // The prepared resource is stored as it is and never changed again: the estate may share it.
-        after ??= deriveEstate(snap.estate(), [resource], [], { owned: true });
-        this.derived = after;
-        return after;
-      },
-      regions: this.state.regions,
-      serviceTags: this.state.serviceTags,
       apiVersion,
       etag,
-      newGuid: randomUUID,
-    };
-    resource = def.prepare(cloneJson(candidate), ctx);
-    resource.etag = etag;
-    for (const childDef of this.types.inlineChildrenOf(def.type)) {
-      const props = (resource.properties ?? {}) as Record<string, unknown>;
-      const list = props[childDef.inline!.property];
-      if (!Array.isArray(list)) continue;
-      const before = (existing?.properties as Record<string, unknown> | undefined)?.[
-        childDef.inline!.property
-      ] as ArmResource[] | undefined;
-      props[childDef.inline!.property] = (list as ArmResource[]).map((child) => {
-        const full: ArmResource = {
-          ...child,
-          id: `${resource.id}/${childDef.type.split("/").pop()}/${child.name}`,
-          type: childDef.type,
-        };
-        const prior = before?.find((b) => b.name.toLowerCase() === child.name?.toLowerCase());
-        const prepared = childDef.prepare(full, { ...ctx, existing: prior, parent: resource });
-        prepared.etag = etag;
-        return prepared;
-      });
-    }
-    if (!validate) return resource;
-    def.validate?.(resource, ctx);
-    for (const childDef of this.types.inlineChildrenOf(def.type)) {
-      for (const child of ((resource.properties as Record<string, unknown> | undefined)?.[
-        childDef.inline!.property
-      ] ?? []) as ArmResource[]) {
-        childDef.validate?.(child, { ...ctx, parent: resource });
-      }
-    }
-    // The compiled estate is the last line of defence: dangling references and bad addresses fail here.
-    ctx.after();
-    return resource;
+      validate,
+    });
   }
 }

@@ -41,13 +41,27 @@ export function readEstateResources(files: readonly string[]): { resources: unkn
   return { resources, origins };
 }
 
-export function loadEstate(opts: EstateOptions): Estate {
+/** Estate files as read, not yet compiled: their resources (with the file of each) and the service tags. */
+export interface EstateInput {
+  resources: unknown[];
+  origins: string[];
+  serviceTags?: ServiceTags;
+}
+
+export function readEstateInput(opts: EstateOptions): EstateInput {
   if (opts.estate.length === 0) {
     throw new VnetlabError("InvalidEstate", "name at least one estate file with --estate (or --server URL)");
   }
   const serviceTags = opts.serviceTags
     ? ServiceTags.parse(readJsonFile(opts.serviceTags), opts.serviceTags)
     : undefined;
-  const { resources, origins } = readEstateResources(opts.estate);
-  return compileEstate(resources, { serviceTags, origins });
+  return { ...readEstateResources(opts.estate), ...(serviceTags ? { serviceTags } : {}) };
+}
+
+export function compileInput(input: EstateInput): Estate {
+  return compileEstate(input.resources, { serviceTags: input.serviceTags, origins: input.origins });
+}
+
+export function loadEstate(opts: EstateOptions): Estate {
+  return compileInput(readEstateInput(opts));
 }

@@ -1,10 +1,13 @@
-// The `vnetlab` command line. Exit codes: 0 evaluated, 1 an intent failed, 2 bad input.
+// The `vnetlab` command line. Exit codes: 0 evaluated, 1 an intent failed (or lint found something), 2 bad input.
 import { Command, CommanderError, Option } from "commander";
 import { VnetlabError } from "../model/errors.js";
 import { routesCommand } from "./commands/routes.js";
 import { rulesCommand } from "./commands/rules.js";
 import { traceBatch, traceCommand } from "./commands/trace.js";
 import { verifyCommand } from "./commands/verify.js";
+import { lintCommand } from "./commands/lint.js";
+import { matrixCommand } from "./commands/matrix.js";
+import { auditCommand } from "./commands/audit.js";
 import { EXIT, type Io, processIo } from "./io.js";
 import { serve } from "./commands/serve.js";
 import { loadEstate as loadEstateFiles } from "./loadEstate.js";
@@ -97,6 +100,52 @@ export function buildProgram(io: Io, done: (code: number | Promise<number>) => v
     .action(async (opts) =>
       done(verifyCommand(await loadEstate(opts), opts.intents, opts.json === true, io)),
     );
+
+  estateOptions(program.command("matrix"))
+    .description(
+      "every source (subnet, VM, on-premises range, the internet) against every PaaS resource: verdict, path, deciding rule",
+    )
+    .option("--source <source>", "only this source: its id, name or kind (subnet, nic, onprem, internet)")
+    .option("--resource-type <type>", "only this resource type, e.g. Microsoft.Storage/storageAccounts")
+    .option("--subscription <id>", "only resources in this subscription")
+    .addOption(new Option("--verdict <verdict>", "only allowed or denied cells").choices(["allow", "deny"]))
+    .addOption(
+      new Option("--format <format>", "output format").choices(["table", "json", "csv"]).default("table"),
+    )
+    .option("--internet-ip <ip>", "the address that stands for the internet (default: one no rule names)")
+    .action(async (opts) => done(matrixCommand(await loadEstate(opts), opts, io)));
+
+  const audit = program.command("audit").description("estate-wide audits");
+  estateOptions(audit.command("exfiltration"))
+    .description(
+      "subnets that can reach storage (or SQL, Key Vault, Cosmos DB) outside the trusted set, and the endpoint policies that close the gap; exit 1 when a path exists",
+    )
+    .option(
+      "--trusted-subscriptions <ids...>",
+      "trusted subscription ids (default: every subscription in the estate)",
+      collect,
+      [],
+    )
+    .option("--trusted-tenants <ids...>", "trusted tenant ids", collect, [])
+    .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+    .action(async (opts) => done(auditCommand(await loadEstate(opts), opts, io)));
+
+  program
+    .command("lint")
+    .description(
+      "check an estate for service endpoint and PaaS firewall misconfigurations; exit 1 on findings",
+    )
+    .option("--estate <file...>", "ARM JSON estate file(s); several files merge", collect, [])
+    .option("--service-tags <file>", "a ServiceTags_Public JSON file to use instead of the bundled tags")
+    .addOption(
+      new Option("--format <format>", "output format").choices(["table", "json", "sarif"]).default("table"),
+    )
+    .addOption(
+      new Option("--severity <level>", "report (and fail on) findings at or above this severity")
+        .choices(["error", "warning", "note"])
+        .default("note"),
+    )
+    .action((opts) => done(lintCommand(opts, io)));
 
   program
     .command("export")

@@ -1,11 +1,13 @@
-// Turns what a user types into flow endpoints. Sources: a VM or NIC (ARM id or unique name), a NIC's private
-// IP, `internet:IP`, `onprem:IP`. Destinations: a URL, `FQDN[:port]`, or `IP:port`.
+// Turns what a user types into flow endpoints. Sources: a VM or NIC (ARM id or unique name), a subnet (ARM
+// id: any VM in it), a NIC's private IP, `internet:IP`, `onprem:IP`. Destinations: a URL, `FQDN[:port]`, or `IP:port`.
 
 import { VnetlabError } from "../model/errors.js";
+import type { ArmResource } from "../model/arm.js";
 import type { Estate } from "../model/estate.js";
+import type { SubnetProperties } from "../model/resources/network.js";
 import { NetworkTypes as N } from "../model/resources/network.js";
 import { paasServiceByType } from "../model/serviceCatalog.js";
-import { parseIp } from "../net/index.js";
+import { type IpAddress, parseIp, parsePrefix } from "../net/index.js";
 import { canonicalHost, publicName } from "./dns.js";
 import type { FlowDestination, FlowSource } from "./flow.js";
 import { topologyOf } from "./topology.js";
@@ -20,6 +22,17 @@ function nicSource(estate: Estate, nicId: string, text: string): FlowSource {
   return { kind: "nic", nicId: c.nic.id, ipConfigName: c.name, privateIp: c.privateIp, subnetId: c.subnetId };
 }
 
+/** The first address Azure gives a VM in a subnet: it reserves the first four of each prefix [Azure VNet FAQ]. */
+export function firstUsableAddress(subnet: ArmResource<SubnetProperties>): IpAddress | undefined {
+  const p = subnet.properties;
+  const text = p?.addressPrefix ?? p?.addressPrefixes?.[0];
+  const prefix = text === undefined ? undefined : parsePrefix(text);
+  if (!prefix) return undefined;
+  return prefix.family === 4
+    ? { family: 4, value: (prefix.network + 4) >>> 0 }
+    : { family: 6, value: prefix.network + 4n };
+}
+
 function resourceSource(estate: Estate, id: string, text: string): FlowSource {
   const r = estate.get(id);
   if (!r) throw new VnetlabError("UnknownSource", `no resource ${id} in the estate`);
@@ -30,6 +43,12 @@ function resourceSource(estate: Estate, id: string, text: string): FlowSource {
     return nicSource(estate, nic.id, text);
   }
   if (r.type.toLowerCase() === N.networkInterface.toLowerCase()) return nicSource(estate, r.id, text);
+  if (r.type.toLowerCase() === N.subnet.toLowerCase()) {
+    const privateIp = firstUsableAddress(r as ArmResource<SubnetProperties>);
+    if (!privateIp)
+      throw new VnetlabError("UnknownSource", `subnet ${r.name} has no address prefix`, { resourceId: r.id });
+    return { kind: "subnet", subnetId: r.id, privateIp };
+  }
   throw new VnetlabError("UnknownSource", `${text} is a ${r.type}, not a VM or a network interface`, {
     resourceId: r.id,
   });

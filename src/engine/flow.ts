@@ -6,6 +6,11 @@ export type Protocol = "Tcp" | "Udp" | "Icmp";
 export type FlowSource =
   /** A NIC's IP configuration inside a VNet (a VM resolves to its primary NIC). */
   | { kind: "nic"; nicId: string; ipConfigName: string; privateIp: IpAddress; subnetId: string }
+  /**
+   * Any VM in a subnet: a NIC of no NSG, public IP or ASG of its own at `privateIp` (the subnet's first usable
+   * address unless given). What the subnet's own configuration allows, whoever is deployed there.
+   */
+  | { kind: "subnet"; subnetId: string; privateIp: IpAddress }
   /** A client on the public internet. */
   | { kind: "internet"; ip: IpAddress }
   /** An on-premises client arriving over a VPN or ExpressRoute gateway. */

@@ -10,7 +10,17 @@ import { trace } from "./traceFlow.js";
 export { parseDestination, parseSource } from "./endpoints.js";
 export type { Flow, FlowDestination, FlowSource, Protocol } from "./flow.js";
 export type { Decision, EffectiveRoute, Stage, Trace, Verdict } from "./trace.js";
-export { trace } from "./traceFlow.js";
+export {
+  finishTrace,
+  namesSeenBy,
+  type NetworkPhase,
+  type Target,
+  targetOfName,
+  trace,
+  traceNetwork,
+} from "./traceFlow.js";
+export type { DnsTarget, DnsTargets } from "./dnsTarget.js";
+export { firstUsableAddress } from "./endpoints.js";
 
 /** Parses a source and destination as typed on a command line and traces the flow. */
 export function traceBetween(estate: Estate, from: string, to: string, protocol: Protocol = "Tcp"): Trace {

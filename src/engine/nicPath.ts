@@ -5,7 +5,6 @@ import { formatIp, type IpAddress } from "../net/index.js";
 import type { Flow, FlowSource } from "./flow.js";
 import { nsgPointOf } from "./nsg/index.js";
 import { nsgStages } from "./nsgStage.js";
-import { evaluateServiceEndpointPolicies } from "./policy.js";
 import { type RouteDecision, routeTexts } from "./routes/index.js";
 import {
   egressPath,
@@ -24,7 +23,7 @@ import type { PathEnd, Target } from "./traceFlow.js";
 /** Appliances forward to appliances at most this many times before vnetlab calls it a loop. */
 const MAX_HOPS = 8;
 
-type NicSource = Extract<FlowSource, { kind: "nic" }>;
+export type NicSource = Extract<FlowSource, { kind: "nic" }>;
 
 function pathStage(b: TraceBuilder, hop: number, path: PathKind, summary: string, seen?: string): void {
   b.push({ stage: "path", hop, summary, path, sourceIpSeenByService: seen });
@@ -53,6 +52,19 @@ export function nicSourceStage(
     subnetId: src.subnetId,
     ip: same ? n.privateIpText : formatIp(src.privateIp),
   });
+}
+
+/** The source stage of a subnet source: any VM in the subnet, with nothing of its own. */
+export function subnetSourceStage(
+  b: TraceBuilder,
+  src: Extract<FlowSource, { kind: "subnet" }>,
+  n: NicContext | undefined,
+): void {
+  const ip = n?.privateIpText ?? formatIp(src.privateIp);
+  const text = (): string =>
+    `any VM in subnet ${src.subnetId.split("/").pop()} (${ip}, no NIC-level NSG or public IP)`;
+  const summary = n ? (n.sourceSummary ??= text()) : text();
+  b.push({ stage: "source", hop: 0, summary, subnetId: src.subnetId, ip });
 }
 
 /** VirtualAppliance decisions: the NIC that holds the next hop (a decision belongs to one subnet's table). */
@@ -154,7 +166,7 @@ export function walkFromNic(
       case "Internet":
         return internetPath(b, estate, n, at, target, hop);
       case "VirtualNetworkServiceEndpoint":
-        return serviceEndpointPath(b, estate, n, at, target, hop, r.origin);
+        return serviceEndpointPath(b, n, at, hop, r.origin);
       default:
         return privateDestination(
           b,
@@ -198,10 +210,8 @@ function internetPath(
 
 function serviceEndpointPath(
   b: TraceBuilder,
-  estate: Estate,
   n: NicContext,
   at: SubnetContext,
-  target: Target,
   hop: number,
   service: string | undefined,
 ): PathEnd {
@@ -214,28 +224,13 @@ function serviceEndpointPath(
     `over the ${service ?? "service"} endpoint of subnet ${subnet.name} on the Azure backbone, keeping the private source ${seen}`,
     seen,
   );
-  if (target.resource) {
-    const policy = evaluateServiceEndpointPolicies(estate, subnet, target.resource);
-    if (policy.outcome !== "none") {
-      b.push({
-        stage: "policy",
-        hop,
-        summary: policy.reason,
-        policyIds: policy.policyIds,
-        outcome: policy.outcome,
-        definition: policy.definition,
-      });
-      const d = {
-        stage: "policy" as const,
-        resourceId: policy.policyIds[0],
-        rule: policy.definition,
-        reason: policy.reason,
-      };
-      if (policy.outcome === "block") b.block(d);
-      else b.allowBy(d);
-    }
-  }
-  return { reached: true, origin: serviceEndpointOrigin(n, at), sourceIpSeenByService: seen };
+  // The subnet's service endpoint policies come next (traceFlow.ts), before the service's firewall.
+  return {
+    reached: true,
+    origin: serviceEndpointOrigin(n, at),
+    sourceIpSeenByService: seen,
+    policySubnet: subnet,
+  };
 }
 
 /** The NIC that holds a next-hop address, preferring the current VNet (address spaces may overlap elsewhere). */

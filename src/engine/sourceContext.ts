@@ -100,6 +100,8 @@ export interface EstateContext {
   readonly nics: Map<NicIpConfig, NicContext>;
   /** The contexts of a NIC's IP configurations, by NIC id as given. */
   readonly byNic: Map<string, readonly NicContext[]>;
+  /** The stand-in configurations of subnet sources, by subnet id as given and address. */
+  readonly bySubnet: Map<string, Map<number | bigint, NicContext>>;
   /** Names as sources outside Azure resolve them. */
   publicNames?: DnsTargets;
 }
@@ -110,7 +112,13 @@ const contexts = new WeakMap<Estate, EstateContext>();
 export function contextOf(estate: Estate): EstateContext {
   let c = contexts.get(estate);
   if (!c) {
-    c = { topo: topologyOf(estate), subnets: new Map(), nics: new Map(), byNic: new Map() };
+    c = {
+      topo: topologyOf(estate),
+      subnets: new Map(),
+      nics: new Map(),
+      byNic: new Map(),
+      bySubnet: new Map(),
+    };
     contexts.set(estate, c);
   }
   return c;
@@ -152,6 +160,44 @@ export function nicSourceContext(
   }
   for (let i = 0; i < contexts.length; i++) if (contexts[i]!.name === src.ipConfigName) return contexts[i];
   return undefined;
+}
+
+/**
+ * The stand-in configuration of a subnet source: a NIC that is not in the estate (so no NIC-level NSG, public IP
+ * or ASG) at the source's address, in the subnet's region. Undefined when the estate lacks the subnet.
+ */
+export function subnetSourceContext(
+  estate: Estate,
+  c: EstateContext,
+  src: Extract<FlowSource, { kind: "subnet" }>,
+): NicContext | undefined {
+  let byIp = c.bySubnet.get(src.subnetId);
+  if (!byIp) {
+    byIp = new Map();
+    c.bySubnet.set(src.subnetId, byIp);
+  }
+  let n = byIp.get(src.privateIp.value);
+  if (!n) {
+    const at = subnetContext(estate, src.subnetId);
+    if (!at) return undefined;
+    const nic = {
+      id: `${at.subnet.id}/vnetlabAnyVm`,
+      name: `any VM in ${at.subnet.name}`,
+      type: "Microsoft.Network/networkInterfaces",
+      location: at.vnet.location,
+    };
+    const config: NicIpConfig = {
+      nic,
+      name: "ipconfig1",
+      privateIp: src.privateIp,
+      subnetId: at.subnet.id,
+      primary: true,
+      asgIds: [],
+    };
+    n = new NicContext(estate, config);
+    byIp.set(src.privateIp.value, n);
+  }
+  return n;
 }
 
 /** Whether a flow source says what its configuration says (callers may build sources by hand). */

@@ -5,6 +5,8 @@ import type { Decision, Stage, Trace } from "./trace.js";
 /** Until the trace sets its destination (it always does). */
 const NO_DESTINATION: Trace["destination"] = Object.freeze({ port: 0 });
 
+const REACHED: Decision = Object.freeze({ stage: "route", reason: "the flow reaches its destination" });
+
 export class TraceBuilder {
   readonly stages: Stage[] = [];
   readonly blockers: Decision[] = [];
@@ -36,16 +38,32 @@ export class TraceBuilder {
     this.blockers.push(decision);
   }
 
+  /** An independent copy, to finish one network path towards several destinations. */
+  fork(): TraceBuilder {
+    const f = new TraceBuilder();
+    f.stages.push(...this.stages);
+    f.blockers.push(...this.blockers);
+    f.destination = this.destination;
+    f.sourceIpSeenByService = this.sourceIpSeenByService;
+    f.route = this.route;
+    f.response = this.response;
+    f.allow = this.allow;
+    return f;
+  }
+
   /** The last stage that let the flow through; it decides an allowed flow. */
   allowBy(decision: Decision): void {
     this.allow = decision;
   }
 
+  /** What decides the flow so far: the first blocker, else the last stage that let it through. */
+  get decidedBy(): Decision {
+    return this.blockers[0] ?? this.allow ?? REACHED;
+  }
+
   build(): Trace {
     const denied = this.blockers.length > 0;
-    const decidedBy = denied
-      ? this.blockers[0]!
-      : (this.allow ?? { stage: "route", reason: "the flow reaches its destination" });
+    const decidedBy = this.decidedBy;
     return {
       verdict: denied ? "Deny" : "Allow",
       decidedBy,

@@ -10,6 +10,7 @@ export const errorCatalog = {
   UnknownDestination: { status: 400, source: "vnetlab" },
   AmbiguousName: { status: 400, source: "vnetlab" },
   InvalidIntent: { status: 400, source: "vnetlab" },
+  InvalidMatrixOption: { status: 400, source: "vnetlab" },
   // ARM (Microsoft.Network and the resource providers); see semantics.md for each code's source.
   InvalidResourceReference: { status: 400, source: "ARM Microsoft.Network" },
   InvalidAddressPrefixFormat: { status: 400, source: "ARM Microsoft.Network" },
@@ -56,6 +57,8 @@ export const errorCatalog = {
   PublicIPAddressInUse: { status: 400, source: "ARM Microsoft.Network" },
   StandardSkuPublicIPAddressesCannotHaveDynamicAllocation: { status: 400, source: "ARM Microsoft.Network" },
   NicInUse: { status: 400, source: "ARM Microsoft.Network" },
+  // A private endpoint's network interface is the endpoint's own [OBS azure-sdk-for-python#18911].
+  CannotModifyNicAttachedToPrivateEndpoint: { status: 400, source: "ARM Microsoft.Network [OBS]" },
   PrivateIPAddressNotInSubnet: { status: 400, source: "ARM Microsoft.Network" },
   PrivateIPAddressInReservedRange: { status: 400, source: "ARM Microsoft.Network" },
   PrivateIPAddressInUse: { status: 400, source: "ARM Microsoft.Network" },
@@ -118,6 +121,8 @@ export const errorCatalog = {
   FirewallRuleNotIPv4Address: { status: 400, source: "ARM Microsoft.Sql (REST specs)" },
   FirewallRuleInvalidRange: { status: 400, source: "ARM Microsoft.Sql (REST specs)" },
   TooManyFirewallRules: { status: 400, source: "ARM Microsoft.Sql (REST specs)" },
+  // Single servers: VNet rules on the Basic tier [OBS 18F/piipan#11 for PostgreSQL; the status is INF].
+  FeatureNotSupportedForEdition: { status: 400, source: "ARM Microsoft.DBforPostgreSQL [OBS]" },
   // Key Vault: the Network RP's refusal wrapped [OBS terraform/PowerShell logs]; private IP rules are BadRequest [OBS].
   VirtualNetworkNotValid: { status: 400, source: "ARM Microsoft.KeyVault [OBS]" },
   // Key Vault IP rules [OBS]; Service Bus / Event Hubs, Cognitive Services, ACR and App Service rule errors [INF].

@@ -183,7 +183,7 @@ describe("Service Bus and Event Hubs", () => {
       defaultAction: "Deny",
       ipRules: [{ ipMask: "20.1.1.1" }],
     });
-    expect(ip.status).toBe(201);
+    expect(ip.status).toBe(200);
   });
 
   it("check endpoints on Premium, default defaultAction by api-version, and cap the rules at 128", async () => {
@@ -198,7 +198,7 @@ describe("Service Bus and Event Hubs", () => {
         { subnet: { id: NO_SE }, ignoreMissingVnetServiceEndpoint: true },
       ],
     });
-    expect([ok.status, props(ok).defaultAction]).toEqual([201, "Allow"]);
+    expect([ok.status, props(ok).defaultAction]).toEqual([200, "Allow"]);
     const old = await ruleSet(
       "Microsoft.ServiceBus",
       "sb-premium",
@@ -212,6 +212,59 @@ describe("Service Bus and Event Hubs", () => {
     ).toBe("BadRequest");
   });
 
+  it("serve networkRuleSets/default from the namespace's first moment; a PUT updates it (200)", async () => {
+    const NS = "Microsoft.ServiceBus/namespaces/sb-fresh";
+    await namespace("Microsoft.ServiceBus", "sb-fresh", "Standard");
+    const get = (apiVersion: string): Promise<HttpResult> =>
+      armRequest(h, "GET", path(`${NS}/networkRuleSets/default`, apiVersion));
+    const fresh = await get("2024-01-01");
+    expect([fresh.status, fresh.body]).toEqual([
+      200,
+      {
+        id: `${RG_ID}/providers/${NS}/networkRuleSets/default`,
+        name: "default",
+        type: "Microsoft.ServiceBus/namespaces/networkRuleSets",
+        properties: {
+          publicNetworkAccess: "Enabled",
+          defaultAction: "Allow",
+          virtualNetworkRules: [],
+          ipRules: [],
+          trustedServiceAccessEnabled: false,
+        },
+      },
+    ]);
+    // §4.5 [S17]: api-versions up to 2021-01-01-preview give Deny.
+    expect(props(await get("2021-01-01-preview")).defaultAction).toBe("Deny");
+    const list = await armRequest(h, "GET", path(`${NS}/networkRuleSets`, "2024-01-01"));
+    expect((list.body as { value: { name: string }[] }).value.map((r) => r.name)).toEqual(["default"]);
+    const eh = await put("Microsoft.EventHub/namespaces/eh-fresh", "2024-01-01", { location: "eastus" });
+    expect(eh.status).toBe(201);
+    expect(
+      props(
+        await armRequest(
+          h,
+          "GET",
+          path("Microsoft.EventHub/namespaces/eh-fresh/networkRuleSets/default", "2024-01-01"),
+        ),
+      ),
+    ).toMatchObject({ defaultAction: "Allow", ipRules: [], virtualNetworkRules: [] });
+    const none = await armRequest(
+      h,
+      "GET",
+      path("Microsoft.ServiceBus/namespaces/sb-none/networkRuleSets/default", "2024-01-01"),
+    );
+    expect(none.status).toBe(404);
+    // A refused write leaves the default in place; an accepted one is an update.
+    const e = await refused(h, () =>
+      ruleSet("Microsoft.ServiceBus", "sb-fresh", { virtualNetworkRules: [{ subnet: { id: SE_ALL } }] }),
+    );
+    expect([e.statusCode, e.code]).toEqual([400, "BadRequest"]);
+    expect((await get("2024-01-01")).body).toEqual(fresh.body);
+    const ip = await ruleSet("Microsoft.ServiceBus", "sb-fresh", { ipRules: [{ ipMask: "20.1.1.1" }] });
+    expect([ip.status, props(ip).ipRules]).toEqual([200, [{ ipMask: "20.1.1.1", action: "Allow" }]]);
+    expect(props(await get("2024-01-01")).ipRules).toEqual([{ ipMask: "20.1.1.1", action: "Allow" }]);
+  });
+
   it("refuse Event Hubs VNet rules in Basic, accept them in Standard", async () => {
     await namespace("Microsoft.EventHub", "eh-basic", "Basic");
     await namespace("Microsoft.EventHub", "eh-standard", "Standard");
@@ -219,7 +272,7 @@ describe("Service Bus and Event Hubs", () => {
     expect((await refused(h, () => ruleSet("Microsoft.EventHub", "eh-basic", rules))).code).toBe(
       "BadRequest",
     );
-    expect((await ruleSet("Microsoft.EventHub", "eh-standard", rules)).status).toBe(201);
+    expect((await ruleSet("Microsoft.EventHub", "eh-standard", rules)).status).toBe(200);
     const missing = await refused(h, () =>
       ruleSet("Microsoft.EventHub", "eh-standard", {
         virtualNetworkRules: [{ subnet: { id: MISSING_SUBNET } }],
@@ -244,6 +297,25 @@ describe("App Service, Cognitive Services, Container Registry", () => {
     expect((await refused(h, () => config(MISSING_SUBNET))).code).toBe("BadRequest");
     const ok = await config(SE_ALL);
     expect([ok.status, (ok.body as { name: string }).name]).toEqual([201, "web"]);
+    const CONFIG = path("Microsoft.Web/sites/app1/config/web", "2023-12-01");
+    const before = await armRequest(h, "GET", CONFIG);
+    expect((await refused(h, () => config(MISSING_SUBNET))).code).toBe("BadRequest");
+    expect((await armRequest(h, "GET", CONFIG)).body).toEqual(before.body);
+  });
+
+  it("accept access restrictions for subnets without Microsoft.Web: only clients add the endpoint (§4.6)", async () => {
+    await put("Microsoft.Web/sites/app2", "2023-12-01", { location: "eastus", properties: {} });
+    const rule = { priority: 100, action: "Allow", vnetSubnetResourceId: NO_SE };
+    const r = await put("Microsoft.Web/sites/app2/config/web", "2023-12-01", {
+      properties: {
+        ipSecurityRestrictions: [{ ...rule, name: "plain" }],
+        // The portal's, CLI's and PowerShell's switch is not part of the REST model: the API drops it.
+        scmIpSecurityRestrictions: [{ ...rule, name: "flagged", ignoreMissingServiceEndpoint: true }],
+      },
+    });
+    expect(r.status).toBe(201);
+    expect(props(r).ipSecurityRestrictions).toEqual([{ ...rule, name: "plain", tag: "Default" }]);
+    expect(props(r).scmIpSecurityRestrictions).toEqual([{ ...rule, name: "flagged", tag: "Default" }]);
   });
 
   it("fill in the Cognitive Services endpoint; refuse /32 ranges and subnets without the endpoint", async () => {

@@ -229,4 +229,42 @@ describe("PostgreSQL single servers ride on the Microsoft.Sql endpoint", () => {
       "Ready",
     ]);
   });
+
+  it("refuse VNet rules on Basic single servers of every engine; General Purpose takes them", async () => {
+    const engines = [
+      ["Microsoft.DBforPostgreSQL", "pgbasic", "2017-12-01"],
+      ["Microsoft.DBforMySQL", "mysqlbasic", "2017-12-01"],
+      ["Microsoft.DBforMariaDB", "mariabasic", "2018-06-01"],
+    ] as const;
+    for (const [ns, name, api] of engines) {
+      // The tier comes from sku.tier, or from the sku name's prefix when the tier is left out.
+      const server = await armRequest(h, "PUT", path(`${ns}/servers/${name}`, api), {
+        location: "eastus",
+        sku: { name: "B_Gen5_1" },
+        properties: { administratorLogin: "admin1", administratorLoginPassword: "Secret-123!" },
+      });
+      expect(server.status).toBe(201);
+      const rulePath = path(`${ns}/servers/${name}/virtualNetworkRules/app`, api);
+      const e = await refused(h, () => armRequest(h, "PUT", rulePath, { properties: rule(SE_ALL) }));
+      expect([e.statusCode, e.code, e.message]).toEqual([
+        400,
+        "FeatureNotSupportedForEdition",
+        "This feature is not available for the selected edition 'Basic'.",
+      ]);
+      expect((await armRequest(h, "GET", rulePath)).status).toBe(404);
+    }
+    const gp = await armRequest(h, "PUT", path("Microsoft.DBforMySQL/servers/mysqlgp", "2017-12-01"), {
+      location: "eastus",
+      sku: { name: "GP_Gen5_2", tier: "GeneralPurpose" },
+      properties: { administratorLogin: "admin1", administratorLoginPassword: "Secret-123!" },
+    });
+    expect(gp.status).toBe(201);
+    const ok = await armRequest(
+      h,
+      "PUT",
+      path("Microsoft.DBforMySQL/servers/mysqlgp/virtualNetworkRules/app", "2017-12-01"),
+      { properties: rule(SE_ALL) },
+    );
+    expect(ok.status).toBe(201);
+  });
 });

@@ -94,6 +94,8 @@ export interface NetworkInterfaceProperties {
   networkSecurityGroup?: SubResource;
   enableIPForwarding?: boolean;
   virtualMachine?: SubResource;
+  /** The private endpoint whose network interface this is (read-only; Azure creates such NICs itself). */
+  privateEndpoint?: SubResource;
   primary?: boolean;
 }
 
@@ -224,6 +226,7 @@ export interface PrivateEndpointProperties {
     properties?: { groupId?: string; memberName?: string; privateIPAddress?: string };
   }[];
   networkInterfaces?: SubResource[];
+  customNetworkInterfaceName?: string;
 }
 
 export interface PrivateDnsZoneProperties {

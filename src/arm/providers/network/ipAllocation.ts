@@ -36,7 +36,10 @@ export function subnetPrefix(subnet: ArmResource<SubnetProperties>): (Prefix & {
   return undefined;
 }
 
-/** Every IPv4 address in use in a subnet, except those held by `owner` (the resource being rewritten). */
+/**
+ * Every IPv4 address in use in a subnet, except those held by `owner` (the resource being rewritten). A private
+ * endpoint and its network interface hold one address between them: either one, rewritten, frees it.
+ */
 export function takenAddresses(estate: Estate, subnetId: string, owner: string): Set<number> {
   const taken = new Set<number>();
   const add = (text: string | undefined): void => {
@@ -44,13 +47,14 @@ export function takenAddresses(estate: Estate, subnetId: string, owner: string):
     if (v !== undefined) taken.add(v);
   };
   for (const nic of estate.ofType<NetworkInterfaceProperties>(N.networkInterface)) {
-    if (sameId(nic.id, owner)) continue;
+    if (sameId(nic.id, owner) || sameId(nic.properties?.privateEndpoint?.id, owner)) continue;
     for (const c of nic.properties?.ipConfigurations ?? []) {
       if (sameId(c.properties?.subnet?.id, subnetId)) add(c.properties?.privateIPAddress);
     }
   }
   for (const pe of estate.ofType<PrivateEndpointProperties>(N.privateEndpoint)) {
     if (sameId(pe.id, owner) || !sameId(pe.properties?.subnet?.id, subnetId)) continue;
+    if ((pe.properties?.networkInterfaces ?? []).some((n) => sameId(n.id, owner))) continue;
     for (const c of pe.properties?.ipConfigurations ?? []) add(c.properties?.privateIPAddress);
     for (const c of pe.properties?.customDnsConfigs ?? []) for (const a of c.ipAddresses ?? []) add(a);
   }

@@ -1,10 +1,12 @@
 // Microsoft.Network/networkInterfaces: inline ipConfigurations with ids, private addresses allocated as Azure
 // allocates them (Dynamic: next free from .4; Static: inside the subnet, not reserved, not taken), the
 // `virtualMachine` back-reference, and references to the subnet, public IPs, NSG and ASGs checked in-region.
+// A private endpoint's interface is written by the endpoint (privateEndpointNic.ts); users cannot change it.
 import type { ArmResource, SubResource } from "../../../model/arm.js";
 import { VnetlabError } from "../../../model/errors.js";
 import {
   type NetworkInterfaceIPConfigurationProperties,
+  type NetworkInterfaceProperties,
   NetworkTypes as N,
   type SubnetProperties,
 } from "../../../model/resources/network.js";
@@ -13,6 +15,7 @@ import type { ResourceTypeDef, WriteContext } from "../../resourceType.js";
 import { checkName, keepGuid, normaliseLocation, propsOf, succeeded } from "../common.js";
 import { publicIpUsers, vmsWithNic } from "./backReferences.js";
 import { allocate, claimStatic, subnetPrefix, takenAddresses } from "./ipAllocation.js";
+import { owningPrivateEndpoint } from "./privateEndpointNic.js";
 import { listOf, oneOf, resolve } from "./references.js";
 
 /** §3.5 [S24]: ASGs per NIC IP configuration. */
@@ -119,9 +122,23 @@ export const networkInterfaces: ResourceTypeDef = {
   location: "required",
   asyncWrites: true,
   prepare(r, ctx) {
+    const pe = (ctx.existing?.properties as NetworkInterfaceProperties | undefined)?.privateEndpoint;
+    if (pe) {
+      // [OBS] code and "It can not be modified by user." (azure-sdk-for-python#18911, terraform-provider-
+      // azurerm#29319: a PUT of the interface fails, the tags-only PATCH works); the first sentence is [INF].
+      throw new VnetlabError(
+        "CannotModifyNicAttachedToPrivateEndpoint",
+        `Network interface ${r.id} is attached to private endpoint ${pe.id}. It can not be modified by user.`,
+        { target: r.id },
+      );
+    }
     checkName(r);
     normaliseLocation(r, ctx);
     const p = propsOf(r);
+    // An imported endpoint's interface (an export lists both) keeps its address as given; `privateEndpoint` is
+    // read-only otherwise.
+    const imported = owningPrivateEndpoint(ctx.before(), r) !== undefined;
+    if (!imported) delete p.privateEndpoint;
     const configs = listOf<IpConfiguration>(p.ipConfigurations);
     if (configs.length === 0) {
       // [INF] a NIC needs at least one IP configuration; ARM's code for a missing required property.
@@ -152,7 +169,7 @@ export const networkInterfaces: ResourceTypeDef = {
       cp.primary = hasPrimary ? cp.primary === true : i === 0;
       cp.provisioningState = "Succeeded";
     });
-    assignAddresses(r, configs, ctx);
+    if (!imported) assignAddresses(r, configs, ctx);
     p.enableIPForwarding ??= false;
     p.enableAcceleratedNetworking ??= false;
     p.disableTcpStateTracking ??= false;
@@ -180,6 +197,17 @@ export const networkInterfaces: ResourceTypeDef = {
       throw new VnetlabError("NicInUse", `Network Interface ${r.id} is used by existing VM ${vm.id}.`, {
         target: r.id,
       });
+    }
+    const pe = owningPrivateEndpoint(estate, r);
+    if (pe) {
+      // Only deleting the endpoint deletes its interface (§6). [INF] code: NRP's NicInUse, whose observed text
+      // names the holder as "existing resource" (terraform-provider-azurerm#8105); Azure's answer for a private
+      // endpoint's interface was not found in public sources.
+      throw new VnetlabError(
+        "NicInUse",
+        `Network Interface ${r.id} is used by existing resource ${pe.id}. In order to delete the network interface, it must be dissociated from the resource. To learn more, see aka.ms/deletenic.`,
+        { target: r.id },
+      );
     }
   },
   present(r, estate) {

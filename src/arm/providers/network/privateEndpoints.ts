@@ -1,6 +1,7 @@
 // Microsoft.Network/privateEndpoints: a subnet in the PE's region, connections to a resource with group ids valid
 // for its type (§6), the PE's private address allocated in the subnet and reported in `customDnsConfigs` the way
-// Azure reports it when no DNS zone group is attached.
+// Azure reports it when no DNS zone group is attached, and the network interface Azure creates with it
+// (privateEndpointNic.ts), written and deleted together with the endpoint.
 import type { ArmResource } from "../../../model/arm.js";
 import { VnetlabError } from "../../../model/errors.js";
 import {
@@ -15,6 +16,7 @@ import type { Estate } from "../../../model/estate.js";
 import type { ResourceTypeDef, WriteContext } from "../../resourceType.js";
 import { checkName, normaliseLocation, propsOf, succeeded } from "../common.js";
 import { allocate, claimStatic, subnetPrefix, takenAddresses } from "./ipAllocation.js";
+import { companionAddress, companionNic, companionNicId } from "./privateEndpointNic.js";
 import { listOf, resolve } from "./references.js";
 
 type Connection = PrivateLinkServiceConnection & {
@@ -82,8 +84,9 @@ function assignAddress(
     .map((c) => c.properties?.privateIPAddress)
     .find((x) => typeof x === "string");
   if (requested) return claimStatic(prefix, requested, taken, pe.id);
-  const prior = (ctx.existing?.properties as PrivateEndpointProperties | undefined)?.customDnsConfigs?.[0]
-    ?.ipAddresses?.[0];
+  const prior =
+    (ctx.existing?.properties as PrivateEndpointProperties | undefined)?.customDnsConfigs?.[0]
+      ?.ipAddresses?.[0] ?? companionAddress(pe, p.networkInterfaces?.[0]?.id, ctx.before());
   if (prior) {
     try {
       return claimStatic(prefix, prior, taken, pe.id);
@@ -105,11 +108,19 @@ export const privateEndpoints: ResourceTypeDef = {
     p.privateLinkServiceConnections = listOf(p.privateLinkServiceConnections);
     p.manualPrivateLinkServiceConnections = listOf(p.manualPrivateLinkServiceConnections);
     p.ipConfigurations = listOf(p.ipConfigurations);
-    // networkInterfaces: Azure creates a companion NIC resource; vnetlab's pipeline writes one resource per
-    // request, so the PE carries its address itself (customDnsConfigs) and lists no NIC [INF].
-    delete p.networkInterfaces;
+    // [INF] customNetworkInterfaceName names the interface when it is created; afterwards the name stays.
+    const priorName = (ctx.existing?.properties as PrivateEndpointProperties | undefined)
+      ?.customNetworkInterfaceName;
+    if (ctx.existing) p.customNetworkInterfaceName = priorName;
+    if (p.customNetworkInterfaceName === undefined || p.customNetworkInterfaceName === null)
+      delete p.customNetworkInterfaceName;
+    p.networkInterfaces = [{ id: companionNicId(r, ctx) }];
     assignConnectionsAndAddress(r, ctx);
     return succeeded(r);
+  },
+  companions: {
+    plan: (pe, ctx) => [companionNic(pe, ctx)],
+    ids: (pe) => listOf<{ id: string }>(propsOf(pe).networkInterfaces).map((n) => n.id),
   },
 };
 

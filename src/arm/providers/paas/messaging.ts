@@ -105,6 +105,31 @@ function namespaceDef(product: Product): ResourceTypeDef {
   };
 }
 
+/** §4.5 [S17]: api-versions up to 2021-01-01-preview default defaultAction to Deny; later ones to Allow. */
+function defaultActionFor(apiVersion: string): "Allow" | "Deny" {
+  return apiVersion.slice(0, 10) <= "2021-01-01" ? "Deny" : "Allow";
+}
+
+/**
+ * The rule set a namespace has from the start, before anyone writes one: no rules, the api-version's default
+ * action (§4.5 [S17]) and the namespace's publicNetworkAccess (the value the engine falls back to [INF]).
+ */
+function defaultRuleSet(product: Product, namespace: ArmResource, apiVersion: string): ArmResource {
+  const pna = (namespace.properties as Props | undefined)?.publicNetworkAccess;
+  return {
+    id: `${namespace.id}/networkRuleSets/default`,
+    name: "default",
+    type: `${product.type}/networkRuleSets`,
+    properties: {
+      publicNetworkAccess: (pna as NetworkRuleSetProperties["publicNetworkAccess"]) ?? "Enabled",
+      defaultAction: defaultActionFor(apiVersion),
+      virtualNetworkRules: [],
+      ipRules: [],
+      trustedServiceAccessEnabled: false,
+    } satisfies NetworkRuleSetProperties,
+  };
+}
+
 function prepareRuleSet(r: ArmResource, ctx: WriteContext): ArmResource {
   if (r.name.toLowerCase() !== "default") {
     throw badRequest(
@@ -119,8 +144,7 @@ function prepareRuleSet(r: ArmResource, ctx: WriteContext): ArmResource {
   if (ipRules.length + vnetRules.length > MAX_RULES) {
     throw badRequest(`The number of IP and virtual network rules exceeds the maximum of ${MAX_RULES}.`, r.id); // [INF]
   }
-  // §4.5 [S17]: api-versions up to 2021-01-01-preview defaulted defaultAction to Deny; later ones to Allow.
-  const defaultDefault = ctx.apiVersion.slice(0, 10) <= "2021-01-01" ? "Deny" : "Allow";
+  const defaultDefault = defaultActionFor(ctx.apiVersion);
   r.properties = {
     publicNetworkAccess:
       (p.publicNetworkAccess as NetworkRuleSetProperties["publicNetworkAccess"]) ?? "Enabled",
@@ -194,6 +218,14 @@ function ruleSetDef(product: Product): ResourceTypeDef {
     location: "none",
     prepare: prepareRuleSet,
     validate: (r, ctx) => validateRuleSet(product, r, ctx),
+    // The REST specs give networkRuleSets/default a GET and a PUT (200 only) but no create: every namespace has
+    // its rule set from the moment it exists (Namespaces_GetNetworkRuleSet, EventHub/ServiceBus 2024-01-01).
+    implicit(parentId, estate, apiVersion) {
+      const namespace = estate.get(parentId);
+      return namespace && namespace.type.toLowerCase() === product.type.toLowerCase()
+        ? [defaultRuleSet(product, namespace, apiVersion)]
+        : [];
+    },
   };
 }
 

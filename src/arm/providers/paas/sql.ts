@@ -141,10 +141,28 @@ function ruleError(message: string, target: string): VnetlabError {
   return new VnetlabError("VirtualNetworkRuleBadRequest", message, { target });
 }
 
+/** A single server's pricing tier: `sku.tier`, else the prefix of `sku.name` (B_Gen5_1, GP_Gen5_2, MO_Gen5_2). */
+function singleServerTier(server: ArmResource): string | undefined {
+  const prefix = server.sku?.name?.split("_")[0]?.toUpperCase();
+  const byName: Record<string, string> = { B: "Basic", GP: "GeneralPurpose", MO: "MemoryOptimized" };
+  return server.sku?.tier ?? (prefix ? byName[prefix] : undefined);
+}
+
 function validateVnetRule(engine: Engine, r: ArmResource, ctx: WriteContext): void {
   const p = propsOf(r);
   const server = serverOf(r, ctx);
   const namespace = engine.type.split("/")[0]!;
+  const tier = engine.sql ? undefined : singleServerTier(server);
+  if (tier?.toLowerCase() === "basic") {
+    // §4.2: VNet service endpoints are for General Purpose and Memory Optimized single servers only (PostgreSQL
+    // and MySQL docs' limits). Code and text observed for PostgreSQL (18F/piipan#11; Azure Service Operator's
+    // PostgreSQL VNet rule client expects the code); MySQL and MariaDB share the platform [INF].
+    throw new VnetlabError(
+      "FeatureNotSupportedForEdition",
+      `This feature is not available for the selected edition '${tier}'.`,
+      { target: r.id },
+    );
+  }
   if (engine.sql && publicAccessDisabled(server)) {
     // §4.2 [S13]: while publicNetworkAccess is Disabled (code and text: REST specs' VirtualNetworkRules list).
     throw new VnetlabError(

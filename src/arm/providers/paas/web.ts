@@ -21,6 +21,22 @@ import {
 // §4.6 [S19][INF]: about 512 access restriction rules per list.
 const MAX_RULES = 512;
 const LISTS = ["ipSecurityRestrictions", "scmIpSecurityRestrictions"] as const;
+// The properties of the REST model's IpSecurityRestriction (Microsoft.Web CommonDefinitions.json, 2024-04-01).
+// Anything else a body carries — such as the `ignoreMissingServiceEndpoint` switch of the portal, the CLI and
+// PowerShell, which is theirs and not the API's — is not part of the resource [INF: RPs bind typed models].
+const RULE_PROPERTIES = [
+  "ipAddress",
+  "subnetMask",
+  "vnetSubnetResourceId",
+  "vnetTrafficTag",
+  "subnetTrafficTag",
+  "action",
+  "tag",
+  "priority",
+  "name",
+  "description",
+  "headers",
+] as const;
 
 function badRequest(message: string, target: string): VnetlabError {
   return new VnetlabError("BadRequest", message, { target }); // [INF] App Service answers BadRequest
@@ -38,7 +54,8 @@ function normaliseRestrictions(config: Props, target: string): void {
       if (!rule.ipAddress && !rule.vnetSubnetResourceId) {
         throw badRequest(`Every rule in ${list} needs an ipAddress or a vnetSubnetResourceId.`, target); // [INF]
       }
-      return { ...rule, action: rule.action ?? "Allow", tag: rule.tag ?? "Default" };
+      const known = Object.fromEntries(RULE_PROPERTIES.filter((k) => k in rule).map((k) => [k, rule[k]]));
+      return { ...known, action: rule.action ?? "Allow", tag: rule.tag ?? "Default" };
     });
   }
   for (const key of ["ipSecurityRestrictionsDefaultAction", "scmIpSecurityRestrictionsDefaultAction"]) {
@@ -49,7 +66,12 @@ function normaliseRestrictions(config: Props, target: string): void {
   }
 }
 
-/** Subnets named by VNet rules must exist where the estate can see them. */
+/**
+ * Subnets named by VNet rules must exist where the estate can see them. A subnet without the Microsoft.Web
+ * endpoint is accepted: the app is configured and the endpoint "can later be enabled on the subnet"; only the
+ * portal, the CLI and PowerShell add the endpoint themselves unless told to ignore it (app-service-ip-
+ * restrictions.md; azure-powershell#14344). Until it exists the rule matches nothing (semantics §4.6).
+ */
 function validateRestrictions(
   config: SiteConfig | undefined,
   priorConfig: SiteConfig | undefined,

@@ -17,26 +17,55 @@ export interface Group {
 
 export class ClassPaths {
   readonly groups: Group[] = [];
-  /** Each member's group, and the address the service would see (undefined: not reached). */
-  readonly groupOf = new Map<number, number>();
-  readonly seen = new Map<number, string | undefined>();
+  /** Each member's group, and the address the service would see (undefined: not reached), by slot. */
+  private readonly groupAt: Int32Array;
+  private readonly seenAt: (string | undefined)[];
   private readonly keys = new Map<string, number>();
+  private readonly idKeys = new Map<string, string>();
   private readonly bySubnet = new Map<string, number[]>();
   private v4: [number, number][] = [];
   private v4Values = new Float64Array(0);
   private v4Sources = new Int32Array(0);
   private readonly v6: [IpAddress, number][] = [];
 
+  /**
+   * `slotOf` numbers the sources this class's paths start from 0..size-1 (a view's sources), so that what is
+   * kept per source is an array entry, not a map entry: there are millions of them at scale.
+   */
   constructor(
     private readonly estate: Estate,
     private readonly outcomes: Outcomes,
-  ) {}
+    private readonly slotOf: Int32Array,
+    readonly size: number,
+  ) {
+    this.groupAt = new Int32Array(size);
+    this.seenAt = new Array<string | undefined>(size);
+  }
+
+  /** `idKey`, remembered per id string (the same few ids come back for every path). */
+  private keyOf(id: string): string {
+    let k = this.idKeys.get(id);
+    if (k === undefined) {
+      k = idKey(id);
+      this.idKeys.set(id, k);
+    }
+    return k;
+  }
+
+  groupOf(i: number): number {
+    return this.groupAt[this.slotOf[i]!]!;
+  }
+
+  seen(i: number): string | undefined {
+    return this.seenAt[this.slotOf[i]!];
+  }
 
   /** Files source `i`'s path (traced with `privateIp` as its own address, when it has one). */
   add(i: number, phase: NetworkPhase, privateIp: IpAddress | undefined): void {
     const end = phase.end;
     const origin = end.reached ? end.origin : undefined;
-    this.seen.set(i, end.reached ? end.sourceIpSeenByService : undefined);
+    const slot = this.slotOf[i]!;
+    if (end.reached) this.seenAt[slot] = end.sourceIpSeenByService;
     const key = this.groupKey(phase);
     let g = this.keys.get(key);
     if (g === undefined) {
@@ -45,11 +74,11 @@ export class ClassPaths {
       const fixed = key.startsWith("R|") ? undefined : this.outcomes.intern(phase.builder.fork().build());
       this.groups.push(fixed === undefined ? { members: [i], phase } : { members: [i], phase, fixed });
     } else this.groups[g]!.members.push(i);
-    this.groupOf.set(i, g);
+    this.groupAt[slot] = g;
     // Who a resource's rules could name: by the subnet a service endpoint request comes from, and by address.
     if (this.groups[g]!.fixed !== undefined) return;
     if (origin?.kind === "serviceEndpoint") {
-      const s = idKey(origin.subnetId);
+      const s = this.keyOf(origin.subnetId);
       const list = this.bySubnet.get(s);
       if (list) list.push(i);
       else this.bySubnet.set(s, [i]);
@@ -113,7 +142,9 @@ export class ClassPaths {
     } else if (o?.kind === "public") {
       origin = `pub|${o.azureRegion ?? ""}|${o.fromOnPremises ? 1 : 0}|${o.ip ? o.ip.family : "-"}`;
     } else if (o?.kind === "privateEndpoint") origin = `pe|${o.privateEndpointId}`;
-    const policies = (end.policySubnet?.properties?.serviceEndpointPolicies ?? []).map((p) => idKey(p.id));
+    const policies = (end.policySubnet?.properties?.serviceEndpointPolicies ?? []).map((p) =>
+      this.keyOf(p.id),
+    );
     const seen = end.sourceIpSeenByService === undefined ? "-" : "seen";
     const allow = o ? "" : decisionKey(b.decidedBy);
     return `R|${allow}|${paths}|${origin}|${seen}|${policies.join(",")}`;

@@ -114,9 +114,11 @@ export class Matrix {
       v.sources.push(i);
     });
     this.views = [...byNames.values()];
+    const slotOf = new Int32Array(sources.length);
+    for (const v of this.views) v.sources.forEach((i, slot) => (slotOf[i] = slot));
     for (const v of this.views) {
       for (const [c, rep] of v.reps) {
-        const paths = new ClassPaths(estate, this.outcomes);
+        const paths = new ClassPaths(estate, this.outcomes, slotOf, v.sources.length);
         for (const i of v.sources) {
           const flow = this.sources[i]!.flow;
           const own = flow.kind === "nic" || flow.kind === "subnet" ? flow.privateIp : undefined;
@@ -155,7 +157,7 @@ export class Matrix {
       const own = named ? paths.named(mentions) : NONE;
       for (const i of own) {
         singles.set(i, this.finish(this.networkPath(i, v.reps.get(c)!), t, r));
-        counted[paths.groupOf.get(i)!]!++;
+        counted[paths.groupOf(i)]!++;
       }
       paths.groups.forEach((g, k) => {
         if (g.fixed !== undefined) ids[k] = g.fixed;
@@ -194,7 +196,7 @@ export class Matrix {
     for (const { paths, ids } of this.groupsOf(j)) {
       for (let g = 0; g < paths.groups.length; g++) {
         for (const i of paths.groups[g]!.members) {
-          const seen = paths.seen.get(i);
+          const seen = paths.seen(i);
           yield {
             source: this.sources[i]!,
             resource: r,
@@ -236,7 +238,7 @@ export class Matrix {
     let paths = 0;
     for (const v of this.views) {
       classes += v.reps.size;
-      for (const p of v.paths.values()) paths += p.seen.size;
+      for (const p of v.paths.values()) paths += p.size;
     }
     return { allow, deny, cells: allow + deny, classes, paths, groups, singles };
   }

@@ -43,17 +43,21 @@ export function decisionKey(d: { stage: string; rule?: string; resourceId?: stri
 
 export class Outcomes {
   private readonly list: CellOutcome[] = [];
-  private readonly ids = new Map<string, number>();
+  /** By verdict, path and appliance flag, then stage, rule and resource: no long key strings are built. */
+  private readonly ids = new Map<string, Map<string, Map<string, number>>>();
 
   /** The number of a trace's outcome (the outcome is built only the first time it is seen). */
   intern(t: Trace): number {
     const { path, viaAppliance } = pathOf(t);
-    const key = `${t.verdict}|${path}|${viaAppliance ? 1 : 0}|${decisionKey(t.decidedBy)}`;
-    let id = this.ids.get(key);
+    const d = t.decidedBy;
+    const head = `${t.verdict}|${path}|${viaAppliance ? 1 : 0}|${d.stage}`;
+    const byRule = level(this.ids, head);
+    const byResource = level(byRule, d.rule ?? "");
+    let id = byResource.get(d.resourceId ?? "");
     if (id === undefined) {
       id = this.list.length;
       this.list.push(outcomeOf(t));
-      this.ids.set(key, id);
+      byResource.set(d.resourceId ?? "", id);
     }
     return id;
   }
@@ -61,4 +65,13 @@ export class Outcomes {
   get(id: number): CellOutcome {
     return this.list[id]!;
   }
+}
+
+function level<V>(m: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let next = m.get(key);
+  if (!next) {
+    next = new Map();
+    m.set(key, next);
+  }
+  return next;
 }

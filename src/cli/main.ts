@@ -6,6 +6,7 @@ import { rulesCommand } from "./commands/rules.js";
 import { traceBatch, traceCommand } from "./commands/trace.js";
 import { verifyCommand } from "./commands/verify.js";
 import { lintCommand } from "./commands/lint.js";
+import { SEVERITIES } from "../analysis/lint/index.js";
 import { matrixCommand } from "./commands/matrix.js";
 import { auditCommand } from "./commands/audit.js";
 import { EXIT, type Io, processIo } from "./io.js";
@@ -142,7 +143,7 @@ export function buildProgram(io: Io, done: (code: number | Promise<number>) => v
     )
     .addOption(
       new Option("--severity <level>", "report (and fail on) findings at or above this severity")
-        .choices(["error", "warning", "note"])
+        .choices(SEVERITIES)
         .default("note"),
     )
     .action((opts) => done(lintCommand(opts, io)));

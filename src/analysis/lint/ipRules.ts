@@ -14,7 +14,7 @@ import {
 import { compileIpRules, type IpRuleOptions, regionKey } from "../../engine/firewalls/common.js";
 import type { PaasKind } from "../../model/serviceCatalog.js";
 import { type NetworkRules, paasResourcesOf } from "./networkRules.js";
-import { perEstate } from "./perEstate.js";
+import { perEstate, pushTo } from "./perEstate.js";
 import type { Draft, EstateRule } from "./types.js";
 
 /** Which values each service ignores: [S8] Storage and [S20] Cognitive (private, /31, /32), [S15] Key Vault (private). */
@@ -38,10 +38,7 @@ const publicIpsByRegion = perEstate((estate) => {
   for (const p of estate.ofType<PublicIPAddressProperties>(N.publicIPAddress)) {
     const ip = p.properties?.ipAddress ? parseIp(p.properties.ipAddress) : undefined;
     const key = regionKey(p.location);
-    if (!ip || key === undefined) continue;
-    const list = byRegion.get(key);
-    if (list) list.push({ name: p.name, ip });
-    else byRegion.set(key, [{ name: p.name, ip }]);
+    if (ip && key !== undefined) pushTo(byRegion, key, { name: p.name, ip });
   }
   return byRegion;
 });

@@ -20,7 +20,7 @@ import type {
   WebSiteProperties,
 } from "../../model/resources/services.js";
 import { isDisabled, propsOf, regionKey } from "../../engine/firewalls/common.js";
-import { perEstate } from "./perEstate.js";
+import { perEstate, pushTo } from "./perEstate.js";
 
 export interface VnetRuleRef {
   subnetId: string;
@@ -44,8 +44,6 @@ export interface NetworkRules {
   vnetRules: VnetRuleRef[];
   /** IP rules as written: values (`203.0.113.0/24`) or, for start–end rules, `name (start–end)`. */
   ipRules: string[];
-  /** Whether the IP rule values are addresses or CIDR ranges (rather than start–end rules). */
-  ipRuleValues: boolean;
   /** Cosmos DB: isVirtualNetworkFilterEnabled. */
   vnetFilterEnabled?: boolean;
   /** Set when the resource's tier has no firewall at all: why. */
@@ -110,7 +108,7 @@ interface AclBlock {
   virtualNetworkRules?: { id: string; ignoreMissingVnetServiceEndpoint?: boolean }[];
 }
 
-type AclRules = Pick<NetworkRules, "path" | "defaultAction" | "vnetRules" | "ipRules" | "ipRuleValues">;
+type AclRules = Pick<NetworkRules, "path" | "defaultAction" | "vnetRules" | "ipRules">;
 
 /** [S8][S15][S20][S21] these services accept every network until defaultAction is Deny (Allow when unset). */
 function aclRules(block: AclBlock | undefined, path: string): AclRules {
@@ -125,7 +123,6 @@ function aclRules(block: AclBlock | undefined, path: string): AclRules {
       (v) => v.ignoreMissingVnetServiceEndpoint,
     ),
     ipRules: (acls.ipRules ?? []).map((v) => v.value),
-    ipRuleValues: true,
   };
 }
 
@@ -161,7 +158,6 @@ function cosmosDb(r: ArmResource, base: Base): NetworkRules {
       (v) => v.ignoreMissingVNetServiceEndpoint,
     ),
     ipRules,
-    ipRuleValues: true,
     vnetFilterEnabled: p.isVirtualNetworkFilterEnabled === true,
   };
 }
@@ -189,7 +185,6 @@ function messaging(r: ArmResource, base: Base, serviceBus: boolean): NetworkRule
       (v) => v.ignoreMissingVnetServiceEndpoint,
     ),
     ipRules: (set.ipRules ?? []).map((v) => v.ipMask),
-    ipRuleValues: true,
     ...(supported
       ? {}
       : {
@@ -240,7 +235,6 @@ function sqlFamily(r: ArmResource, base: Base): NetworkRules {
       (v) => v.ignoreMissingVnetServiceEndpoint,
     ),
     ipRules: rangeRules(p.firewallRules),
-    ipRuleValues: false,
   };
 }
 
@@ -258,7 +252,6 @@ function appService(r: ArmResource, base: Base): NetworkRules {
     path: "siteConfig",
     vnetRules: lists.flatMap(([path, list]) => listRules(list, path, (v) => v.vnetSubnetResourceId)),
     ipRules: lists.flatMap(([, list]) => list.flatMap((v) => (v.ipAddress ? [v.ipAddress] : []))),
-    ipRuleValues: false,
   };
 }
 
@@ -270,7 +263,6 @@ function dataLakeStore(r: ArmResource, base: Base): NetworkRules {
     path: "properties",
     vnetRules: childRules(p.virtualNetworkRules, (v) => v.subnetId),
     ipRules: rangeRules(p.firewallRules),
-    ipRuleValues: false,
   };
 }
 
@@ -330,11 +322,7 @@ export const paasResourcesOf = perEstate((estate): readonly PaasResource[] =>
 const listingIndex = perEstate((estate) => {
   const index = new Map<string, PaasResource[]>();
   for (const p of paasResourcesOf(estate)) {
-    for (const key of new Set(p.rules.vnetRules.map((r) => idKey(r.subnetId)))) {
-      const list = index.get(key);
-      if (list) list.push(p);
-      else index.set(key, [p]);
-    }
+    for (const key of new Set(p.rules.vnetRules.map((r) => idKey(r.subnetId)))) pushTo(index, key, p);
   }
   return index;
 });

@@ -13,3 +13,10 @@ export function perEstate<V>(build: (estate: Estate) => V): (estate: Estate) => 
     return value;
   };
 }
+
+/** Adds `value` to the list under `key`. */
+export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

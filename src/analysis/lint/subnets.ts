@@ -18,7 +18,7 @@ import {
 import { addressAt, type IpAddress, parsePrefix } from "../../net/index.js";
 import { regionKey } from "../../engine/firewalls/common.js";
 import { type NicIpConfig, topologyOf } from "../../engine/topology.js";
-import { perEstate } from "./perEstate.js";
+import { perEstate, pushTo } from "./perEstate.js";
 
 export { subnetLabel } from "../../engine/firewalls/common.js";
 
@@ -111,12 +111,7 @@ const nicsBySubnet = perEstate((estate) => {
   const bySubnet = new Map<string, NicIpConfig[]>();
   const topology = topologyOf(estate);
   for (const nic of estate.ofType<NetworkInterfaceProperties>(N.networkInterface)) {
-    for (const c of topology.ipConfigsOf(nic.id)) {
-      const key = idKey(c.subnetId);
-      const list = bySubnet.get(key);
-      if (list) list.push(c);
-      else bySubnet.set(key, [c]);
-    }
+    for (const c of topology.ipConfigsOf(nic.id)) pushTo(bySubnet, idKey(c.subnetId), c);
   }
   return bySubnet;
 });

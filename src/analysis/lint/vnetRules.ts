@@ -1,13 +1,13 @@
 // Virtual network rules that can never match: the subnet lacks the service's endpoint (VNL002), or its endpoint
 // does not reach the resource's region (VNL005).
+import type { ArmResource } from "../../model/arm.js";
 import type { Estate } from "../../model/estate.js";
-import type { SubnetProperties } from "../../model/resources/network.js";
+import { parentId } from "../../model/resourceId.js";
+import { NetworkTypes as N, type SubnetProperties } from "../../model/resources/network.js";
 import type { PaasKind } from "../../model/serviceCatalog.js";
 import { type NetworkRules, paasResourcesOf, type VnetRuleRef } from "./networkRules.js";
 import { coversRegion, endpointForKind, endpointNames, type LiveEndpoint, subnetLabel } from "./subnets.js";
-import type { ArmResource } from "../../model/arm.js";
 import type { Draft, EstateRule } from "./types.js";
-import { parentId } from "../../model/resourceId.js";
 
 interface RuleOnSubnet {
   resource: ArmResource;
@@ -23,7 +23,7 @@ function rulesOnSubnets(estate: Estate): RuleOnSubnet[] {
   return paasResourcesOf(estate).flatMap(({ resource, rules }) =>
     rules.vnetRules.flatMap((rule) => {
       const subnet = estate.get<SubnetProperties>(rule.subnetId);
-      if (!subnet) return [];
+      if (subnet?.type.toLowerCase() !== N.subnet.toLowerCase()) return [];
       return [{ resource, rules, rule, subnet, endpoint: endpointForKind(estate, subnet, rules.kind) }];
     }),
   );

@@ -85,7 +85,7 @@ describe("SARIF 2.1.0", () => {
     });
     expect(run.tool.driver.rules[result!.ruleIndex]!.id).toBe("VNL012");
     expect(result!.message.text).toContain("Fix:");
-    expect(result!.properties.equivalents?.length).toBeGreaterThan(0);
+    expect((result!.properties?.equivalents as unknown[] | undefined)?.length).toBeGreaterThan(0);
     expect(Object.values(result!.partialFingerprints)[0]).toMatch(/^[0-9a-f]+$/);
   });
 

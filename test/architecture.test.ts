@@ -13,7 +13,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   store: ["net", "model"],
   arm: ["net", "model", "engine", "analysis", "ingest", "store"],
   dataplane: ["net", "model", "engine", "arm"],
-  cli: ["net", "model", "engine", "analysis", "ingest", "store", "arm", "dataplane"],
+  // The CLI mounts the web UI (`serve`) and draws with its renderers (`diagram`); web never imports cli.
+  cli: ["net", "model", "engine", "analysis", "ingest", "store", "arm", "dataplane", "web"],
   web: ["net", "model", "engine", "analysis", "ingest", "store", "arm", "dataplane"],
 };
 

@@ -1,6 +1,8 @@
-// `vnetlab matrix` and `vnetlab audit exfiltration` end to end: the real bin in a real process, then main()
+// `vnetlab matrix`, `audit exfiltration`, `verify` with sets and `what-if` end to end: the real bin in a real process, then main()
 // in-process for formats, filters and exit codes.
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
@@ -128,5 +130,106 @@ describe("vnetlab audit exfiltration", () => {
     expect(doc.trusted.tenants).toEqual(["t1", "t2"]);
     expect(doc.proposals[0]!.policy.type).toBe("Microsoft.Network/serviceEndpointPolicies");
     expect(doc.proposals[0]!.policy.properties.serviceEndpointPolicyDefinitions).toHaveLength(1);
+  });
+});
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), "vnetlab-cli-"));
+
+describe("vnetlab verify with YAML intents, JUnit and SARIF", () => {
+  it("holds the lab's YAML intents (exit 0)", async () => {
+    const r = await cli("verify", "--estate", LAB, "--intents", join(ROOT, "examples/lab000/intents.yaml"));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("5 of 5 intents hold");
+  });
+
+  it("points JUnit and SARIF at the failed intent's line (exit 1)", async () => {
+    const dir = tmp();
+    const intents = join(dir, "intents.yaml");
+    writeFileSync(
+      intents,
+      [
+        "- name: the app reaches its account",
+        "  from: vm-app",
+        "  to: stgworkloads",
+        "  expect: allow",
+        "- name: nothing on the internet reaches any storage account",
+        "  from: internet",
+        "  to: type:storageAccounts",
+        "  expect: deny",
+        "",
+      ].join("\n"),
+    );
+    const r = await cli(
+      "verify",
+      "--estate",
+      LAB,
+      "--intents",
+      intents,
+      "--junit",
+      join(dir, "j.xml"),
+      "--sarif",
+      join(dir, "s.sarif"),
+    );
+    expect(r.code).toBe(1);
+    const junit = readFileSync(join(dir, "j.xml"), "utf8");
+    expect(junit).toContain('<testsuites tests="2" failures="1">');
+    expect(junit).toMatch(
+      /<failure message="expected deny">.*stgexternal01: allow by firewall networkAcls\.defaultAction=Allow/,
+    );
+    const sarif = JSON.parse(readFileSync(join(dir, "s.sarif"), "utf8")) as {
+      version: string;
+      runs: {
+        results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[];
+      }[];
+    };
+    expect(sarif.version).toBe("2.1.0");
+    expect(sarif.runs[0]!.results).toHaveLength(1);
+    expect(sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.region.startLine).toBe(5);
+  });
+});
+
+describe("vnetlab what-if", () => {
+  it("reports a policy that blocks a second account (exit 1), and nothing for the same estate (exit 0)", async () => {
+    const dir = tmp();
+    const lab = JSON.parse(readFileSync(LAB, "utf8")) as {
+      resources: {
+        name: string;
+        id: string;
+        properties: { subnets?: { name: string; properties: Record<string, unknown> }[] };
+      }[];
+    };
+    const policy = lab.resources.find((r) => r.name === "sep-storage-policy")!.id;
+    const vnet = lab.resources.find((r) => r.name === "vnet-workloads")!;
+    vnet.properties.subnets!.find((s) => s.name === "snet-web")!.properties.serviceEndpointPolicies = [
+      { id: policy },
+    ];
+    const after = join(dir, "after.json");
+    writeFileSync(after, JSON.stringify(lab));
+    const r = await cli("what-if", "--before", LAB, "--after", after);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /vm-web → stgexternal01: snet-web: serviceEndpointPolicies \+sep-storage-policy; before: Allow by firewall networkAcls\.defaultAction=Allow; after: Deny by policy/,
+    );
+    const same = await cli("what-if", "--before", LAB, "--after", LAB, "--format", "json");
+    expect(same.code).toBe(0);
+    expect((JSON.parse(same.out) as { changes: unknown[] }).changes).toEqual([]);
+  });
+});
+
+describe("vnetlab what-if --template", () => {
+  it("deploys the template onto the --before files and compares", async () => {
+    const T = join(ROOT, "test/fixtures/templates");
+    const r = await cli(
+      "what-if",
+      "--before",
+      join(T, "estate.json"),
+      "--template",
+      join(T, "storage-service-endpoint.json"),
+    );
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("0 pair(s) change; resources added 1, removed 0");
+    const both = await cli("what-if", "--before", join(T, "estate.json"));
+    expect(both.code).toBe(2);
+    expect(both.err).toContain("--after ESTATE or --template FILE");
   });
 });

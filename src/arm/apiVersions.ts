@@ -20,7 +20,19 @@ const RANGES: Record<string, [string, string]> = {
   "microsoft.cognitiveservices": ["2016-02-01", "2025-09-01"],
   "microsoft.containerregistry": ["2016-06-27", "2025-11-01"],
   "microsoft.datalakestore": ["2015-10-01", "2016-11-01"],
+  // roleAssignments and roleDefinitions (serve --auth): 2015-07-01 to 2022-05-01-preview in the REST specs.
+  "microsoft.authorization": ["2015-07-01", "2022-05-01"],
 };
+
+/**
+ * Types younger than their provider: the first api-version whose spec defines them (a type-id prefix, lower
+ * case). Azure Virtual Network Manager: preview/2021-02-01-preview/networkManager.json; its verifier:
+ * preview/2024-01-01-preview/networkVerifier.json (stable from 2024-03-01).
+ */
+const TYPE_SINCE: [string, string][] = [
+  ["microsoft.network/networkmanagers/verifierworkspaces", "2024-01-01"],
+  ["microsoft.network/networkmanagers", "2021-02-01"],
+];
 
 const FORMAT = /^(\d{4}-\d{2}-\d{2})(-preview|-privatepreview|-beta|-alpha)?$/i;
 
@@ -40,10 +52,13 @@ export function checkApiVersion(namespace: string, type: string, apiVersion: str
       `The api-version '${apiVersion}' is invalid. The supported versions are '${range ? `${range[0]} to ${range[1]}` : "none"}'.`,
     );
   }
-  if (!range || m[1]! < range[0] || m[1]! > range[1]) {
+  const t = type.toLowerCase();
+  const since = TYPE_SINCE.find(([prefix]) => t === prefix || t.startsWith(`${prefix}/`))?.[1];
+  const first = range && since && since > range[0] ? since : range?.[0];
+  if (!range || m[1]! < first! || m[1]! > range[1]) {
     throw new VnetlabError(
       "NoRegisteredProviderFound",
-      `No registered resource provider found for location 'global' and API version '${apiVersion}' for type '${type}'. The supported api-versions are '${range ? `${range[0]} to ${range[1]}` : "none"}'.`,
+      `No registered resource provider found for location 'global' and API version '${apiVersion}' for type '${type}'. The supported api-versions are '${range ? `${first} to ${range[1]}` : "none"}'.`,
     );
   }
   return apiVersion;

@@ -4,6 +4,8 @@ import type { ArmResource } from "../model/arm.js";
 import { VnetlabError } from "../model/errors.js";
 import { idKey, parentId } from "../model/resourceId.js";
 import type { ArmPath } from "./armPath.js";
+import type { Caller } from "./auth/caller.js";
+import { DEPLOYMENTS, deploymentRequest } from "./deployments.js";
 import type { ResourceTypeDef } from "./resourceType.js";
 import type { ArmContext, ArmReply } from "./server.js";
 
@@ -17,9 +19,15 @@ export interface ArmRequest {
   baseUrl: string;
   /** The request's path, for nextLink. */
   pathname: string;
+  /** Who sent it, under `serve --auth` (server.ts has authenticated and authorized the request itself). */
+  caller?: Caller;
 }
 
 const RG_TYPE = "Microsoft.Resources/resourceGroups";
+
+/** A template deployment's id (deployments.ts answers for those). */
+const isDeployment = (id: string): boolean =>
+  id.toLowerCase().split("/").slice(-3, -1).join("/") === DEPLOYMENTS.toLowerCase();
 
 const sameName = (a: ArmResource, id: string): boolean =>
   a.name.toLowerCase() === id.split("/").pop()!.toLowerCase();
@@ -87,10 +95,16 @@ export async function handle(ctx: ArmContext, req: ArmRequest): Promise<ArmReply
     case "subscriptions": {
       const snap = await ctx.state.snapshot();
       const subs = [...new Set(snap.stored.map((s) => s.id.split("/")[2]!.toLowerCase()))];
-      return page(ctx, req, subs.map(subscriptionBody));
+      return page(
+        ctx,
+        req,
+        subs.map((s) => subscriptionBody(s, snap.estate().tenantOf(`/subscriptions/${s}`))),
+      );
     }
-    case "subscription":
-      return { status: 200, body: subscriptionBody(p.subscriptionId) };
+    case "subscription": {
+      const tenantId = (await ctx.state.snapshot()).estate().tenantOf(`/subscriptions/${p.subscriptionId}`);
+      return { status: 200, body: subscriptionBody(p.subscriptionId, tenantId) };
+    }
     case "resourceGroups":
       return page(ctx, req, await pipeline.list(RG_TYPE, `/subscriptions/${p.subscriptionId}`));
     case "resourceGroup":
@@ -107,6 +121,8 @@ export async function handle(ctx: ArmContext, req: ArmRequest): Promise<ArmReply
     case "location":
       return locationOperation(ctx, req, p);
     case "collection": {
+      if (req.method === "POST" && p.parentId && isDeployment(p.parentId))
+        return deploymentRequest(ctx, req, p.parentId, p.type.split("/").pop());
       if (req.method === "POST" && p.parentId) return action(ctx, req, p.parentId, p.type);
       if (req.method !== "GET")
         throw new VnetlabError(
@@ -116,19 +132,21 @@ export async function handle(ctx: ArmContext, req: ArmRequest): Promise<ArmReply
       return page(ctx, req, await listChildren(ctx, req, p));
     }
     case "resource":
+      if (isDeployment(p.id)) return deploymentRequest(ctx, req, p.id);
       return resourceVerb(ctx, req, p.id, p.type, p.type.split("/")[0]!, undefined);
     case "providerOperations":
       return { status: 200, body: { value: [] } };
   }
 }
 
-function subscriptionBody(subscriptionId: string): object {
+/** A subscription, in the tenant declared for it (Microsoft.Resources/subscriptions), else the default. */
+function subscriptionBody(subscriptionId: string, tenantId: string): object {
   return {
     id: `/subscriptions/${subscriptionId}`,
     subscriptionId,
     displayName: `vnetlab ${subscriptionId}`,
     state: "Enabled",
-    tenantId: "00000000-0000-0000-0000-000000000000",
+    tenantId,
     subscriptionPolicies: {
       locationPlacementId: "Public_2014-09-01",
       quotaId: "PayAsYouGo_2014-09-01",
@@ -165,6 +183,8 @@ async function resourceVerb(
       "Retry-After": "0",
     };
   };
+  // Checks of the caller that need the body (serve --auth: the subnets the write links to), before any work.
+  if (req.method === "PUT" || req.method === "PATCH") await ctx.beforeWrite?.(req, id, type);
   switch (req.method) {
     case "GET":
     case "HEAD": {

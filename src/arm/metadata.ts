@@ -1,7 +1,13 @@
 // `GET /metadata/endpoints`: the cloud description that tools read to be pointed at another cloud (the Azure
 // CLI's `az cloud register --endpoint-resource-manager`, Terraform's azurerm `metadata_host`). Shapes follow
 // Azure's own answers: the legacy object without api-version, the list of clouds with api-version 2022-09-01.
-export function metadataEndpoints(baseUrl: string, query: Record<string, string>): unknown {
+// Under `serve --auth` the server is its own Entra authority, so the login endpoint points at it.
+export function metadataEndpoints(
+  baseUrl: string,
+  query: Record<string, string>,
+  selfAuthority = false,
+): unknown {
+  const loginEndpoint = selfAuthority ? `${baseUrl}/` : "https://login.microsoftonline.com/";
   const suffixes = {
     acrLoginServer: "azurecr.io",
     keyVaultDns: "vault.azure.net",
@@ -16,7 +22,7 @@ export function metadataEndpoints(baseUrl: string, query: Record<string, string>
       galleryEndpoint: `${baseUrl}/`,
       graphEndpoint: "https://graph.windows.net/",
       portalEndpoint: "https://portal.azure.com/",
-      authentication: { loginEndpoint: "https://login.microsoftonline.com/", audiences },
+      authentication: { loginEndpoint, audiences },
     };
   }
   return [
@@ -25,7 +31,7 @@ export function metadataEndpoints(baseUrl: string, query: Record<string, string>
       portal: "https://portal.azure.com",
       resourceManager: `${baseUrl}/`,
       authentication: {
-        loginEndpoint: "https://login.microsoftonline.com/",
+        loginEndpoint,
         audiences,
         tenant: "common",
         identityProvider: "AAD",

@@ -96,37 +96,51 @@ export class ResourcePipeline {
 
   /** PUT: create or replace. */
   put(id: string, type: string, body: ArmResource, c: Conditions, apiVersion: string): Promise<WriteOutcome> {
+    return this.write((snap) => this.planPut(snap, id, type, body, c, apiVersion));
+  }
+
+  /**
+   * A PUT planned on a snapshot, checked as the write would be, without writing: what the write would store.
+   * Deployments validate and what-if a template's resources this way, one after another on `ArmState.advance`d
+   * snapshots.
+   */
+  planPut(
+    snap: Snapshot,
+    id: string,
+    type: string,
+    body: ArmResource,
+    c: Conditions,
+    apiVersion: string,
+  ): Planned {
     const def = this.def(type);
-    return this.write((snap) => {
-      if (def.inline) return this.putInline(snap, id, def, body, c, apiVersion);
-      const existing = snap.lookup(id);
-      checkConditions(existing?.resource, c);
-      checkParents(snap, id, def);
-      const candidate: ArmResource = {
-        ...body,
-        id: existing?.id ?? id,
-        name: id.split("/").pop()!,
-        type: def.type,
-      };
-      const p = this.prepare(def, candidate, snap, existing?.resource, apiVersion, newEtag());
-      const { resource, companions, stale } = p;
-      // Companions (a private endpoint's NIC) are written with the resource; ones it no longer has go.
-      return {
-        changes: [
-          ...[resource, ...companions].map((r): StoreChange => ({ kind: "put", resource: r, etag: r.etag! })),
-          ...stale.map((x): StoreChange => ({ kind: "delete", id: x.id })),
-        ],
-        preconditions: [
-          { id, etag: existing?.etag ?? null },
-          ...companions.map((r) => ({ id: r.id, etag: snap.lookup(r.id)?.etag ?? null })),
-          ...stale.map((x) => ({ id: x.id, etag: x.etag })),
-        ],
-        created: !existing,
-        result: resource,
-        estate: p.estate,
-        def,
-      };
-    });
+    if (def.inline) return this.putInline(snap, id, def, body, c, apiVersion);
+    const existing = snap.lookup(id);
+    checkConditions(existing?.resource, c);
+    checkParents(snap, id, def);
+    const candidate: ArmResource = {
+      ...body,
+      id: existing?.id ?? id,
+      name: id.split("/").pop()!,
+      type: def.type,
+    };
+    const p = this.prepare(def, candidate, snap, existing?.resource, apiVersion, newEtag());
+    const { resource, companions, stale } = p;
+    // Companions (a private endpoint's NIC) are written with the resource; ones it no longer has go.
+    return {
+      changes: [
+        ...[resource, ...companions].map((r): StoreChange => ({ kind: "put", resource: r, etag: r.etag! })),
+        ...stale.map((x): StoreChange => ({ kind: "delete", id: x.id })),
+      ],
+      preconditions: [
+        { id, etag: existing?.etag ?? null },
+        ...companions.map((r) => ({ id: r.id, etag: snap.lookup(r.id)?.etag ?? null })),
+        ...stale.map((x) => ({ id: x.id, etag: x.etag })),
+      ],
+      created: !existing,
+      result: resource,
+      estate: p.estate,
+      def,
+    };
   }
 
   private putInline(

@@ -8,7 +8,14 @@ import type { ResourceStore } from "../store/types.js";
 import { checkApiVersion } from "./apiVersions.js";
 import { parseArmPath } from "./armPath.js";
 import { ArmState } from "./armState.js";
-import { handle } from "./dispatch.js";
+import { type ArmRequest, handle } from "./dispatch.js";
+import {
+  type ArmAuth,
+  attachAuth,
+  authenticateRequest,
+  authorizationRequest,
+  parseAuthorizationPath,
+} from "./auth/index.js";
 import { metadataEndpoints } from "./metadata.js";
 import { Operations } from "./operations.js";
 import { defaultRegistry } from "./providers/index.js";
@@ -24,6 +31,8 @@ export interface ArmServerOptions {
   /** Largest accepted request body, bytes (ARM refuses bodies over 4 MB). */
   bodyLimit?: number;
   logger?: boolean;
+  /** `serve --auth`: tokens, RBAC and Microsoft.Authorization (src/arm/auth). Absent: any bearer token will do. */
+  auth?: ArmAuth;
 }
 
 export interface ArmContext {
@@ -31,6 +40,8 @@ export interface ArmContext {
   pipeline: ResourcePipeline;
   operations: Operations;
   pageSize: number;
+  /** Called before a PUT or PATCH reaches the pipeline (`serve --auth`: linked authorization, auth/auth.ts). */
+  beforeWrite?: (req: ArmRequest, id: string, type: string) => Promise<void>;
 }
 
 export interface ArmReply {
@@ -41,6 +52,12 @@ export interface ArmReply {
 
 function sendError(reply: FastifyReply, e: VnetlabError): void {
   void reply.code(e.status).header("x-ms-failure-cause", "gateway").send(e.toArm());
+}
+
+function sendReply(reply: FastifyReply, out: ArmReply): FastifyReply {
+  for (const [k, v] of Object.entries(out.headers ?? {})) void reply.header(k, v);
+  void reply.code(out.status);
+  return out.body === undefined ? reply.send() : reply.send(out.body);
 }
 
 export function createArmServer(opts: ArmServerOptions): { app: FastifyInstance; ctx: ArmContext } {
@@ -57,6 +74,7 @@ export function createArmServer(opts: ArmServerOptions): { app: FastifyInstance;
     operations: new Operations(),
     pageSize: opts.pageSize ?? 100,
   };
+  if (opts.auth) attachAuth(app, ctx, opts.auth);
 
   // ARM answers malformed JSON with InvalidRequestContent; an empty body is an empty object.
   app.removeContentTypeParser("application/json");
@@ -111,7 +129,7 @@ export function createArmServer(opts: ArmServerOptions): { app: FastifyInstance;
   });
 
   app.get("/metadata/endpoints", async (req) =>
-    metadataEndpoints(baseUrlOf(req), req.query as Record<string, string>),
+    metadataEndpoints(baseUrlOf(req), req.query as Record<string, string>, opts.auth !== undefined),
   );
 
   app.all("/*", async (req, reply) => {
@@ -126,8 +144,16 @@ export function createArmServer(opts: ArmServerOptions): { app: FastifyInstance;
         "Authentication failed. The 'Authorization' header is missing.",
       );
     }
+    // `serve --auth`: ARM's token checks (401) first; Microsoft.Authorization is served beside the pipeline.
+    const caller = opts.auth ? await authenticateRequest(opts.auth, ctx, req, reply) : undefined;
     // ARM tolerates repeated slashes (the SDK's create-by-id sends //subscriptions/...).
     const url = new URL(req.url.replace(/^\/+/, "/"), "http://x");
+    const authz = caller && parseAuthorizationPath(url.pathname);
+    if (authz) {
+      const query = Object.fromEntries(url.searchParams);
+      const request = { method: req.method, path: authz, query, body: req.body };
+      return sendReply(reply, await authorizationRequest(opts.auth!, caller, ctx.state, request));
+    }
     const path = parseArmPath(url.pathname);
     if (!path)
       throw new VnetlabError(
@@ -146,6 +172,7 @@ export function createArmServer(opts: ArmServerOptions): { app: FastifyInstance;
       "type" in path ? path.type : namespace,
       query["api-version"],
     );
+    if (caller) opts.auth!.authorize(caller, req.method, path); // the request's own action (403)
     const out = await handle(ctx, {
       method: req.method,
       path,
@@ -155,10 +182,9 @@ export function createArmServer(opts: ArmServerOptions): { app: FastifyInstance;
       headers: req.headers as Record<string, string | undefined>,
       baseUrl: baseUrlOf(req),
       pathname: url.pathname,
+      ...(caller ? { caller } : {}),
     });
-    for (const [k, v] of Object.entries(out.headers ?? {})) void reply.header(k, v);
-    void reply.code(out.status);
-    return out.body === undefined ? reply.send() : reply.send(out.body);
+    return sendReply(reply, out);
   });
 
   return { app, ctx };

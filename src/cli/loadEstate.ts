@@ -1,6 +1,7 @@
 // Reading estate and service-tag files from disk: the only place the CLI touches the file system for them.
 import { readFileSync } from "node:fs";
 import { compileEstate, estateResourcesOf } from "../model/compileEstate.js";
+import { formatWarning, ingestTerraform, isTerraformJson } from "../ingest/terraform/index.js";
 import { VnetlabError } from "../model/errors.js";
 import type { Estate } from "../model/estate.js";
 import { ServiceTags } from "../model/serviceTags.js";
@@ -28,12 +29,23 @@ export interface EstateOptions {
   serviceTags?: string;
 }
 
+/** An estate file's resources; `terraform show -json` output (plan or state) is ingested, warnings to `warn`. */
+function fileResources(content: unknown, file: string, warn: (text: string) => void): unknown[] {
+  if (!isTerraformJson(content)) return estateResourcesOf(content, file);
+  const { resources, warnings } = ingestTerraform(content, { file });
+  for (const w of warnings) warn(`vnetlab: warning: ${file}: ${formatWarning(w)}`);
+  return resources;
+}
+
 /** The resources of several estate files, each with the file it came from. */
-export function readEstateResources(files: readonly string[]): { resources: unknown[]; origins: string[] } {
+export function readEstateResources(
+  files: readonly string[],
+  warn: (text: string) => void = (text) => process.stderr.write(`${text}\n`),
+): { resources: unknown[]; origins: string[] } {
   const resources: unknown[] = [];
   const origins: string[] = [];
   for (const file of files) {
-    for (const r of estateResourcesOf(readJsonFile(file), file)) {
+    for (const r of fileResources(readJsonFile(file), file, warn)) {
       resources.push(r);
       origins.push(file);
     }

@@ -9,13 +9,20 @@ import { lintCommand } from "./commands/lint.js";
 import { SEVERITIES } from "../analysis/lint/index.js";
 import { matrixCommand } from "./commands/matrix.js";
 import { auditCommand } from "./commands/audit.js";
+import { registerIngestTerraform } from "./commands/ingestTerraform.js";
+import { registerDiagram } from "./commands/diagram.js";
+import { whatIfCommand } from "./commands/whatIf.js";
+import { deployCommand, deployOntoInput } from "./commands/deploy.js";
 import { EXIT, type Io, processIo } from "./io.js";
 import { serve } from "./commands/serve.js";
+import { logsCommand, sourcesCommand } from "./commands/dataplane.js";
+import { DEFAULT_INTERNET_IP } from "../dataplane/index.js";
+import { StoreError } from "../store/errors.js";
 import { loadEstate as loadEstateFiles } from "./loadEstate.js";
 import { fetchServerEstate } from "./remoteEstate.js";
 import { compileEstate } from "../model/compileEstate.js";
 import { ServiceTags } from "../model/serviceTags.js";
-import { readJsonFile } from "./loadEstate.js";
+import { compileInput, readEstateInput, readJsonFile } from "./loadEstate.js";
 import type { Estate } from "../model/estate.js";
 
 /** The estate a command works on: files (--estate) or a running server (--server). */
@@ -95,12 +102,15 @@ export function buildProgram(io: Io, done: (code: number | Promise<number>) => v
     });
 
   estateOptions(program.command("verify"))
-    .description("check intents (from, to, expect: allow|deny) in one run; exit 1 when any fails")
-    .requiredOption("--intents <file>", "JSON array of intents")
+    .description(
+      "check intents (JSON or YAML: single flows, or selectors such as every subnet / any storage account) in one run; exit 1 when any fails",
+    )
+    .requiredOption("--intents <file>", "the intents: a JSON or YAML list")
     .option("--json", "machine-readable output")
-    .action(async (opts) =>
-      done(verifyCommand(await loadEstate(opts), opts.intents, opts.json === true, io)),
-    );
+    .option("--junit <file>", "also write JUnit XML (one test case per intent)")
+    .option("--sarif <file>", "also write SARIF 2.1.0 pointing at each failed intent's line")
+    .option("--deployer <ip>", "the deploying machine's public address, which intents name as `deployer`")
+    .action(async (opts) => done(verifyCommand(await loadEstate(opts), opts, io)));
 
   estateOptions(program.command("matrix"))
     .description(
@@ -115,6 +125,57 @@ export function buildProgram(io: Io, done: (code: number | Promise<number>) => v
     )
     .option("--internet-ip <ip>", "the address that stands for the internet (default: one no rule names)")
     .action(async (opts) => done(matrixCommand(await loadEstate(opts), opts, io)));
+
+  program
+    .command("what-if")
+    .description(
+      "every (source, resource) pair whose verdict changes between two estates, with the reason; exit 1 on any change",
+    )
+    .requiredOption(
+      "--before <estate...>",
+      "the estate now: ARM JSON or Terraform JSON file(s), or a server URL",
+      collect,
+      [],
+    )
+    .option("--after <estate...>", "the estate after the change (same forms)", collect, [])
+    .option("--template <file>", "instead of --after: this ARM template deployed onto the --before files")
+    .option(
+      "-p, --parameters <values...>",
+      "the template's parameters files and name=value overrides",
+      collect,
+      [],
+    )
+    .option("-g, --resource-group <name>", "the template's target resource group")
+    .option("--subscription <id>", "the template's target subscription")
+    .option(
+      "--deployer <ip>",
+      "the public address of the machine that applies the change: report its lock-outs",
+    )
+    .option("--internet-ip <ip>", "the address that stands for the internet")
+    .option("--service-tags <file>", "a ServiceTags_Public JSON file to use instead of the bundled tags")
+    .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+    .action(async (opts) => {
+      const side = (spec: string[]): { estate: string[]; server?: string; serviceTags?: string } =>
+        spec.length === 1 && /^https?:\/\//i.test(spec[0]!)
+          ? { estate: [], server: spec[0], serviceTags: opts.serviceTags }
+          : { estate: spec, serviceTags: opts.serviceTags };
+      if (opts.after.length > 0 === (opts.template !== undefined)) {
+        throw new VnetlabError(
+          "InvalidEstate",
+          "give the estate after the change: --after ESTATE or --template FILE",
+        );
+      }
+      const before = await loadEstate(side(opts.before));
+      const after = opts.template
+        ? compileInput(
+            deployOntoInput(opts.template, readEstateInput(side(opts.before)), {
+              ...opts,
+              estate: opts.before,
+            }).input,
+          )
+        : await loadEstate(side(opts.after));
+      done(whatIfCommand(before, after, opts, io));
+    });
 
   const audit = program.command("audit").description("estate-wide audits");
   estateOptions(audit.command("exfiltration"))
@@ -149,6 +210,27 @@ export function buildProgram(io: Io, done: (code: number | Promise<number>) => v
     .action((opts) => done(lintCommand(opts, io)));
 
   program
+    .command("deploy")
+    .description(
+      "deploy an ARM template (or Bicep's compiled JSON) onto estate files (written to --out or stdout) or through a running server's ARM API",
+    )
+    .argument("<template>", "the ARM template (JSON); give it before the variadic options")
+    .option(
+      "-p, --parameters <values...>",
+      "parameters files (deploymentParameters.json) and name=value overrides",
+      collect,
+      [],
+    )
+    .option("-g, --resource-group <name>", "the target resource group (default: the estate's only one)")
+    .option("--subscription <id>", "the target subscription (default: the resource group's)")
+    .option("-l, --location <location>", "the resource group's location, when the estate does not have it")
+    .option("--estate <file...>", "ARM JSON estate file(s) to deploy onto", collect, [])
+    .option("--out <file>", "write the resulting estate here instead of stdout")
+    .option("--server <url>", "deploy through a running `vnetlab serve` instead of onto files")
+    .option("--service-tags <file>", "a ServiceTags_Public JSON file to use instead of the bundled tags")
+    .action(async (template: string, opts) => done(deployCommand(template, opts, io)));
+
+  program
     .command("export")
     .description('write a running server\'s estate as ARM JSON ({ "resources": [...] })')
     .requiredOption("--server <url>", "the server's endpoint")
@@ -161,16 +243,44 @@ export function buildProgram(io: Io, done: (code: number | Promise<number>) => v
   program
     .command("serve")
     .description(
-      "serve the ARM-compatible API (HTTPS, SQLite) that the Azure SDKs, CLI and Terraform can drive",
+      "serve the ARM-compatible API (HTTPS; SQLite or PostgreSQL) that the Azure SDKs, CLI and Terraform can drive",
     )
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port (0 picks a free one)", "8443")
     .option("--data-dir <dir>", "where the SQLite database and the certificate live", ".vnetlab")
     .option("--in-memory", "keep nothing: an in-memory store (tests)")
+    .option(
+      "--store <url|file>",
+      "postgres://user@host/db to share the estate between servers, or a SQLite file",
+    )
     .option("--estate <file...>", "preload ARM JSON estate file(s)", collect, [])
     .option("--cert <file>", "TLS certificate (PEM) instead of the generated one")
     .option("--key <file>", "TLS private key (PEM) for --cert")
     .option("--http", "plain HTTP (the Azure SDKs refuse bearer tokens over http)")
+    .option(
+      "--auth",
+      "check bearer tokens and Azure RBAC; the server issues tokens (OAuth 2.0 client credentials)",
+    )
+    .option(
+      "--principals <file>",
+      "JSON service principals (tenant, client id, secret, object id) for --auth",
+    )
+    .option(
+      "--dataplane",
+      "also run the data plane: Azurite and an egress proxy per source (vnetlab sources)",
+    )
+    .addOption(
+      new Option("--dataplane-drop <mode>", "how network drops end")
+        .choices(["reset", "timeout"])
+        .default("reset"),
+    )
+    .option(
+      "--dataplane-upstream <service=url>",
+      "where allowed requests to a service without an emulator go (keyVault=https://…, file=http://…, sql=tcp://…)",
+      collect,
+      [],
+    )
+    .option("--dataplane-internet-ip <ip>", "the address of the `internet` source", DEFAULT_INTERNET_IP)
     .action(async (opts) => {
       const server = await serve(opts, io);
       done(
@@ -183,6 +293,25 @@ export function buildProgram(io: Io, done: (code: number | Promise<number>) => v
         }),
       );
     });
+
+  // The data plane of `serve --dataplane` (src/cli/commands/dataplane.ts).
+  const dataplaneOptions = (cmd: Command): Command =>
+    cmd
+      .option("--server <url>", "ask a running server's API instead of reading --data-dir")
+      .option("--data-dir <dir>", "the data directory of `vnetlab serve --dataplane`", ".vnetlab")
+      .option("--json", "machine-readable output");
+  dataplaneOptions(program.command("sources"))
+    .description("every source of the data plane (VM, NIC, internet, on-premises) and its egress proxy")
+    .action(async (opts) => done(sourcesCommand(opts, io)));
+  dataplaneOptions(program.command("logs"))
+    .description("the data plane's request log: source, address seen, destination, verdict, deciding rule")
+    .option("--source <name>", "one source's entries (name or id)")
+    .option("--limit <n>", "the most recent N entries", "100")
+    .option("-f, --follow", "keep printing new entries")
+    .action(async (opts) => done(logsCommand(opts, io)));
+
+  registerIngestTerraform(program, io, done);
+  registerDiagram(program, io, done);
 
   return program;
 }
@@ -203,6 +332,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     if (e instanceof VnetlabError) {
       io.err(`vnetlab: ${e.oneLine()}`);
+      return EXIT.badInput;
+    }
+    // The store could not be opened (unreachable database, bad options): a one-line reason, not a stack.
+    if (e instanceof StoreError) {
+      io.err(`vnetlab: ${e.message}`);
       return EXIT.badInput;
     }
     throw e;

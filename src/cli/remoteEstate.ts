@@ -5,10 +5,21 @@ import { VnetlabError } from "../model/errors.js";
 
 const API = "2025-04-01";
 
-async function getJson(url: string, token: string): Promise<unknown> {
+/** One request to the server; a connection failure becomes a one-line error (with the certificate hint). */
+async function send(
+  url: string,
+  token: string,
+  init: RequestInit = {},
+): Promise<{ res: Response; body: unknown }> {
   let res: Response;
   try {
-    res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    res = await fetch(url, {
+      ...init,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(init.body !== undefined ? { "content-type": "application/json" } : {}),
+      },
+    });
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
     throw new VnetlabError(
@@ -16,14 +27,34 @@ async function getJson(url: string, token: string): Promise<unknown> {
       `cannot reach ${url}: ${cause?.code ?? cause?.message ?? String(e)}${cause?.code?.includes("CERT") || cause?.code === "DEPTH_ZERO_SELF_SIGNED_CERT" ? " (set NODE_EXTRA_CA_CERTS to the server's certificate)" : ""}`,
     );
   }
-  const body = (await res.json().catch(() => undefined)) as
-    { error?: { code: string; message: string } } | undefined;
+  return { res, body: await res.json().catch(() => undefined) };
+}
+
+async function getJson(url: string, token: string): Promise<unknown> {
+  const { res, body } = await send(url, token);
+  const error = (body as { error?: { code: string; message: string } } | undefined)?.error;
   if (!res.ok)
     throw new VnetlabError(
       "InvalidEstate",
-      `${url} answered ${res.status}: ${body?.error?.code ?? ""} ${body?.error?.message ?? ""}`.trim(),
+      `${url} answered ${res.status}: ${error?.code ?? ""} ${error?.message ?? ""}`.trim(),
     );
   return body;
+}
+
+/** PUTs one resource through the ARM API; answers the status and, when refused, ARM's error. */
+export async function putResource(
+  server: string,
+  id: string,
+  apiVersion: string,
+  resource: unknown,
+  token = "vnetlab",
+): Promise<{ status: number; error?: { code: string; message: string } }> {
+  const url = `${server.replace(/\/+$/, "")}${id}?api-version=${encodeURIComponent(apiVersion)}`;
+  const { res, body } = await send(url, token, { method: "PUT", body: JSON.stringify(resource) });
+  const error = (body as { error?: { code: string; message: string } } | undefined)?.error;
+  return res.ok
+    ? { status: res.status }
+    : { status: res.status, error: error ?? { code: String(res.status), message: res.statusText } };
 }
 
 async function listAll(first: string, token: string): Promise<unknown[]> {

@@ -5,12 +5,23 @@ export const errorCatalog = {
   // Input files and command lines (vnetlab's own).
   InvalidJson: { status: 400, source: "vnetlab" },
   InvalidEstate: { status: 400, source: "vnetlab" },
+  // A file that is not `terraform show -json` output of a plan or a state (format 1.x).
+  InvalidTerraformJson: { status: 400, source: "vnetlab" },
   InvalidServiceTags: { status: 400, source: "vnetlab" },
   UnknownSource: { status: 400, source: "vnetlab" },
   UnknownDestination: { status: 400, source: "vnetlab" },
   AmbiguousName: { status: 400, source: "vnetlab" },
   InvalidIntent: { status: 400, source: "vnetlab" },
   InvalidMatrixOption: { status: 400, source: "vnetlab" },
+  InvalidDeployOption: { status: 400, source: "vnetlab" },
+  // The web UI and `vnetlab diagram`: a bad view option (format, grouping), a layout elkjs gave up on, and a
+  // browser bundle esbuild could not build.
+  InvalidViewOption: { status: 400, source: "vnetlab" },
+  DiagramLayoutFailed: { status: 500, source: "vnetlab" },
+  WebAppUnavailable: { status: 500, source: "vnetlab" },
+  // The data plane (`serve --dataplane`): a bad option, or Azurite / a proxy port that would not start.
+  InvalidDataplaneOption: { status: 400, source: "vnetlab" },
+  DataplaneStartFailed: { status: 503, source: "vnetlab" },
   // ARM (Microsoft.Network and the resource providers); see semantics.md for each code's source.
   InvalidResourceReference: { status: 400, source: "ARM Microsoft.Network" },
   InvalidAddressPrefixFormat: { status: 400, source: "ARM Microsoft.Network" },
@@ -40,6 +51,9 @@ export const errorCatalog = {
   InvalidResourceLocation: { status: 400, source: "ARM" },
   AnotherOperationInProgress: { status: 409, source: "ARM Microsoft.Network" },
   ParentResourceNotFound: { status: 404, source: "ARM" },
+  // ARM template deployments: template validation and evaluation errors, and a deployment stopped by a refusal.
+  InvalidTemplate: { status: 400, source: "ARM" },
+  DeploymentFailed: { status: 400, source: "ARM" },
   // Microsoft.Network validation codes.
   InvalidCIDRNotation: { status: 400, source: "ARM Microsoft.Network" },
   VnetAddressSpacesOverlap: { status: 400, source: "ARM Microsoft.Network" },
@@ -143,6 +157,30 @@ export const errorCatalog = {
   OperationNotFound: { status: 404, source: "ARM" },
   InvalidAuthenticationToken: { status: 401, source: "ARM" },
   AuthenticationFailed: { status: 401, source: "ARM" },
+  // -- `serve --auth` (src/arm/auth): ARM's token and RBAC checks, Microsoft.Authorization, Entra's token endpoint --
+  // ARM's 401s for a token it refuses [OBS public issues quoting ARM's bodies; see src/arm/auth/tokens.ts].
+  ExpiredAuthenticationToken: { status: 401, source: "ARM" },
+  InvalidAuthenticationTokenAudience: { status: 401, source: "ARM" },
+  InvalidAuthenticationTokenTenant: { status: 401, source: "ARM" },
+  // ARM's RBAC refusals (of the request, and of a resource it links to) [OBS; src/arm/auth/rbac.ts].
+  AuthorizationFailed: { status: 403, source: "ARM" },
+  LinkedAuthorizationFailed: { status: 403, source: "ARM" },
+  // Microsoft.Authorization role assignments and definitions [OBS public issues; statuses [INF] where noted there].
+  RoleAssignmentExists: { status: 409, source: "ARM Microsoft.Authorization" },
+  RoleAssignmentUpdateNotPermitted: { status: 400, source: "ARM Microsoft.Authorization" },
+  RoleAssignmentNotFound: { status: 404, source: "ARM Microsoft.Authorization" },
+  RoleDefinitionDoesNotExist: { status: 404, source: "ARM Microsoft.Authorization" },
+  PrincipalNotFound: { status: 400, source: "ARM Microsoft.Authorization" },
+  InvalidRoleAssignmentId: { status: 400, source: "ARM Microsoft.Authorization [INF]" },
+  // A `--principals` file or a principal created through the API that is not what vnetlab expects.
+  InvalidPrincipals: { status: 400, source: "vnetlab" },
+  // Entra ID's OAuth 2.0 errors (RFC 6749 §5.2 codes), answered in Entra's own JSON with an AADSTS number.
+  invalid_request: { status: 400, source: "Entra ID" },
+  invalid_client: { status: 401, source: "Entra ID" },
+  unauthorized_client: { status: 400, source: "Entra ID" },
+  unsupported_grant_type: { status: 400, source: "Entra ID" },
+  invalid_scope: { status: 400, source: "Entra ID" },
+  invalid_tenant: { status: 400, source: "Entra ID" },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalog;

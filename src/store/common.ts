@@ -1,8 +1,9 @@
 // What both implementations must agree on, kept in one place so they cannot drift: how keys are formed,
 // ordered and matched against a scope, and which changes are acceptable at all.
+import type { ArmResource } from "../model/arm.js";
 import { idKey, typeKey } from "../model/resourceId.js";
 import { StoreError } from "./errors.js";
-import type { ListQuery, StoreChange } from "./types.js";
+import type { ListQuery, StoreChange, StoredResource } from "./types.js";
 
 export { idKey, typeKey };
 
@@ -83,4 +84,16 @@ export function checkChanges(changes: readonly StoreChange[]): CheckedChange[] {
     }
     return { kind: "put", key: idKey(r.id), id: r.id, typeKey: typeKey(r.type), etag: change.etag, body };
   });
+}
+
+/** A stored row as every backend keeps it: the resource as JSON text (see checkChanges). */
+export interface ResourceRow {
+  id: string;
+  etag: string;
+  body: string;
+}
+
+/** A fresh object per call, so no caller can change the stored state by mutating what it was given. */
+export function toStored(row: ResourceRow): StoredResource {
+  return { id: row.id, etag: row.etag, resource: JSON.parse(row.body) as ArmResource };
 }

@@ -9,6 +9,11 @@ export type StoreErrorCode =
   | "Closed"
   /** Another process held the database lock for longer than the busy timeout. */
   | "Busy"
+  /**
+   * The database server could not be reached, refused the login, or dropped the connection (PostgreSQL).
+   * When this interrupts a commit, the batch may or may not have been applied.
+   */
+  | "Unavailable"
   /** The database was written by a newer vnetlab whose schema this one does not know. */
   | "SchemaTooNew"
   /** openStore() was given options it cannot act on. */

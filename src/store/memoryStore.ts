@@ -1,27 +1,26 @@
 // The in-memory store (`--in-memory`, tests). It keeps each resource as its JSON text, as SQLite does, so
 // both hand back the same thing (a fresh object, `undefined` members dropped) and no caller can change the
 // stored state by mutating an object it was given or gave.
-import type { ArmResource } from "../model/arm.js";
-import { checkChanges, compareKeys, idKey, inScope, normalizeQuery } from "./common.js";
+import {
+  checkChanges,
+  compareKeys,
+  idKey,
+  inScope,
+  normalizeQuery,
+  toStored,
+  type ResourceRow,
+} from "./common.js";
 import { StoreError } from "./errors.js";
 import {
   StorePreconditionFailed,
   type ListQuery,
   type ResourceStore,
   type StoreChange,
-  type StoredResource,
   type StorePrecondition,
 } from "./types.js";
 
-interface Row {
-  id: string;
+interface Row extends ResourceRow {
   typeKey: string;
-  etag: string;
-  body: string;
-}
-
-function toStored(row: Row): StoredResource {
-  return { id: row.id, etag: row.etag, resource: JSON.parse(row.body) as ArmResource };
 }
 
 export function createMemoryStore(): ResourceStore {

@@ -8,7 +8,7 @@ import type { ArmResource } from "../model/arm.js";
 import { StoreError } from "./errors.js";
 import { SCHEMA_VERSION } from "./sqliteSchema.js";
 import { openSqliteStore } from "./sqliteStore.js";
-import { describeStoreSuite } from "./store.suite.js";
+import { describeStoreSuite, incrementLoop } from "./store.suite.js";
 import { StorePreconditionFailed, type ResourceStore, type StoredResource } from "./types.js";
 
 function tempDir(): string {
@@ -129,27 +129,10 @@ describe("SQLite store", () => {
 
   it("loses no increment when read-modify-write loops run through two handles", async () => {
     const handles = [open(), open()];
-    const id = vnet("counter").id;
-    const loop = async (store: ResourceStore, w: number): Promise<void> => {
-      for (let i = 0; i < 20; i++) {
-        for (;;) {
-          const cur = await store.get(id);
-          const n = (cur?.resource.properties as { n?: number } | undefined)?.n ?? 0;
-          await new Promise((r) => setImmediate(r));
-          try {
-            await store.apply(
-              [{ kind: "put", resource: vnet("counter", { n: n + 1 }), etag: `${w}-${i}-${n}` }],
-              [{ id, etag: cur?.etag ?? null }],
-            );
-            break;
-          } catch (e) {
-            if (!(e instanceof StorePreconditionFailed)) throw e;
-          }
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: 6 }, (_, w) => loop(handles[w % 2]!, w)));
-    expect((await handles[1]!.get(id))?.resource.properties).toEqual({ n: 120 });
+    await Promise.all(
+      Array.from({ length: 6 }, (_, w) => incrementLoop(handles[w % 2]!, vnet("counter"), 20)),
+    );
+    expect((await handles[1]!.get(vnet("counter").id))?.resource.properties).toEqual({ n: 120 });
   });
 
   it("loses no acknowledged write and corrupts nothing when the writer is SIGKILLed mid-burst", async () => {

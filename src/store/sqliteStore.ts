@@ -15,8 +15,14 @@
 // another process's lock blocks this event loop, for at most the busy timeout.
 import { open, type FileHandle } from "node:fs/promises";
 import Database from "better-sqlite3";
-import type { ArmResource } from "../model/arm.js";
-import { checkChanges, idKey, normalizeQuery, type CheckedChange } from "./common.js";
+import {
+  checkChanges,
+  idKey,
+  normalizeQuery,
+  toStored,
+  type CheckedChange,
+  type ResourceRow,
+} from "./common.js";
 import { StoreError } from "./errors.js";
 import { migrate } from "./sqliteSchema.js";
 import {
@@ -24,23 +30,12 @@ import {
   type ListQuery,
   type ResourceStore,
   type StoreChange,
-  type StoredResource,
   type StorePrecondition,
 } from "./types.js";
 
 export interface SqliteStoreOptions {
   /** How long to wait for another connection's write lock before failing with StoreError "Busy". */
   busyTimeoutMs?: number;
-}
-
-interface ResourceRow {
-  id: string;
-  etag: string;
-  body: string;
-}
-
-function toStored(row: ResourceRow): StoredResource {
-  return { id: row.id, etag: row.etag, resource: JSON.parse(row.body) as ArmResource };
 }
 
 /** Translates the driver's lock timeout into the store's own error; everything else passes unchanged. */

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { ensureCertificate } from "../../src/arm/certificates.js";
+import type { ArmAuth } from "../../src/arm/auth/index.js";
 import type { ResourcePipeline } from "../../src/arm/resources.js";
 import { createArmServer } from "../../src/arm/server.js";
 import { createMemoryStore } from "../../src/store/memoryStore.js";
@@ -28,11 +29,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startServer(opts: { store?: ResourceStore; pageSize?: number } = {}): Promise<Harness> {
+export async function startServer(
+  opts: { store?: ResourceStore; pageSize?: number; auth?: ArmAuth } = {},
+): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), "vnetlab-arm-"));
   const cert = await ensureCertificate(dir);
   const store = opts.store ?? createMemoryStore();
-  const { app, ctx } = createArmServer({ store, https: cert, pageSize: opts.pageSize });
+  const { app, ctx } = createArmServer({ store, https: cert, pageSize: opts.pageSize, auth: opts.auth });
+  await opts.auth?.seed(ctx.state);
   await app.listen({ host: "127.0.0.1", port: 0 });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : 0;

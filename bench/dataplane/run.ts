@@ -1,0 +1,254 @@
+// The data-plane benchmark: blob GETs of 4 KiB and 1 MiB through vnetlab's gateway (vm-app's egress proxy:
+// CONNECT, TLS terminated with the local CA, the engine's decision, the request log, forwarded to Azurite) and
+// straight to Azurite, in the same run against the same Azurite, with the same load. Runs alternate between the
+// two paths so that drift on a shared machine hits both. Bodies are streamed and counted, never kept.
+//
+//   node --import tsx bench/dataplane/run.ts                         # 16 connections, 8 s per path and size
+//   node --import tsx bench/dataplane/run.ts --duration 4 --connections 8
+//
+// Options:
+//   --duration S     measured seconds per path and size (default 8), split into --rounds alternating runs (default 4)
+//   --warmup S       unmeasured seconds per path and size before the runs (default 2)
+//   --connections N  concurrent keep-alive connections (default 16)
+//
+// Prints requests/s, MB/s, p50/p99 latency and the CPU each process spent per request (this client, the gateway,
+// Azurite) per path and size, the gateway/direct ratios, the target (1 MiB throughput ≥ 0.8 of direct) and the
+// machine. Exit code 1 when a response is not the blob it should be.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
+import { TunnelAgent } from "../../src/dataplane/index.js";
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: "string", default: "8" },
+    rounds: { type: "string", default: "4" },
+    warmup: { type: "string", default: "2" },
+    connections: { type: "string", default: "16" },
+  },
+});
+const DURATION = Number(args.duration) * 1000;
+const ROUNDS = Number(args.rounds);
+const WARMUP = Number(args.warmup) * 1000;
+const CONNECTIONS = Number(args.connections);
+const HOST = "stgworkloads.blob.core.windows.net";
+const SIZES = { "4 KiB": 4 * 1024, "1 MiB": 1024 * 1024 } as const;
+const TARGET = 0.8;
+
+interface GatewayInfo {
+  proxyPort: number;
+  ca: string;
+  azurite: { blob: number };
+  account: string;
+  key: string;
+}
+
+type Path = "gateway" | "direct";
+
+interface Sample {
+  requests: number;
+  bytes: number;
+  ms: number;
+  latencies: number[];
+  /** CPU ms used during the run, per process. */
+  cpu: Cpu;
+}
+
+const gatewayProcess = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "gateway.ts")], {
+  stdio: ["pipe", "pipe", "inherit"],
+});
+// The gateway answers in JSON lines: first what it is, then one CPU reading per `cpu` line sent.
+const replies: ((line: string) => void)[] = [];
+createInterface({ input: gatewayProcess.stdout! }).on("line", (line) => replies.shift()?.(line));
+const nextLine = (): Promise<string> => new Promise((resolve) => replies.push(resolve));
+const started = nextLine();
+const info = await Promise.race([
+  started.then((l) => JSON.parse(l) as GatewayInfo),
+  new Promise<never>((_, reject) =>
+    gatewayProcess.once("exit", (code) => reject(new Error(`the gateway exited (${code}) before starting`))),
+  ),
+]);
+const stopGateway = (): Promise<void> =>
+  new Promise((resolve) => {
+    gatewayProcess.once("exit", () => resolve());
+    gatewayProcess.stdin!.end();
+  });
+
+interface Cpu {
+  client: number;
+  gateway: number;
+  azurite?: number;
+}
+
+/** CPU time used so far, ms: this process, the gateway, Azurite (Linux only). */
+async function cpuNow(): Promise<Cpu> {
+  const reply = nextLine();
+  gatewayProcess.stdin!.write("cpu\n");
+  const r = JSON.parse(await reply) as { gateway: number; azurite?: number };
+  const own = process.cpuUsage();
+  return { client: (own.user + own.system) / 1000, ...r };
+}
+
+const blobs: Record<string, Buffer> = {};
+for (const [label, size] of Object.entries(SIZES)) blobs[label] = randomBytes(size);
+const service = new BlobServiceClient(
+  `http://127.0.0.1:${info.azurite.blob}/${info.account}`,
+  new StorageSharedKeyCredential(info.account, info.key),
+);
+const container = service.getContainerClient("bench");
+await container.createIfNotExists({ access: "blob" });
+for (const [label, body] of Object.entries(blobs))
+  await container.getBlockBlobClient(label.replace(" ", "")).uploadData(body);
+
+const agents: Record<Path, HttpAgent> = {
+  gateway: new TunnelAgent({ proxyPort: info.proxyPort, ca: info.ca, maxSockets: CONNECTIONS }),
+  direct: new HttpAgent({ keepAlive: true, maxSockets: CONNECTIONS }),
+};
+
+let failures = 0;
+
+/** One GET; resolves with its latency in ms once the last byte is in. The body is counted, not kept. */
+function getOnce(path: Path, label: string): Promise<{ ms: number; bytes: number }> {
+  const name = label.replace(" ", "");
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const onResponse = (res: IncomingMessage): void => {
+      let bytes = 0;
+      res.on("data", (c: Buffer) => (bytes += c.length));
+      res.on("end", () => {
+        if (res.statusCode !== 200 || bytes !== blobs[label]!.length) failures++;
+        resolve({ ms: performance.now() - started, bytes });
+      });
+      res.on("error", reject);
+    };
+    const req =
+      path === "gateway"
+        ? httpsRequest({ host: HOST, path: `/bench/${name}`, agent: agents.gateway }, onResponse)
+        : httpRequest(
+            {
+              host: "127.0.0.1",
+              port: info.azurite.blob,
+              path: `/${info.account}/bench/${name}`,
+              agent: agents.direct,
+            },
+            onResponse,
+          );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** CONNECTIONS loops of back-to-back GETs for `ms`. */
+async function load(path: Path, label: string, ms: number): Promise<Sample> {
+  const sample: Sample = { requests: 0, bytes: 0, ms: 0, latencies: [], cpu: { client: 0, gateway: 0 } };
+  const before = await cpuNow();
+  const started = performance.now();
+  const until = started + ms;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < until) {
+        const r = await getOnce(path, label);
+        sample.requests++;
+        sample.bytes += r.bytes;
+        sample.latencies.push(r.ms);
+      }
+    }),
+  );
+  sample.ms = performance.now() - started;
+  const after = await cpuNow();
+  sample.cpu = {
+    client: after.client - before.client,
+    gateway: after.gateway - before.gateway,
+    azurite:
+      after.azurite !== undefined && before.azurite !== undefined
+        ? after.azurite - before.azurite
+        : undefined,
+  };
+  return sample;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+interface Result {
+  rps: number;
+  mbps: number;
+  p50: number;
+  p99: number;
+  /** CPU ms per request, per process. */
+  cpu: Cpu;
+}
+
+function summarize(samples: Sample[]): Result {
+  const ms = samples.reduce((n, s) => n + s.ms, 0);
+  const requests = samples.reduce((n, s) => n + s.requests, 0);
+  const bytes = samples.reduce((n, s) => n + s.bytes, 0);
+  const lat = samples.flatMap((s) => s.latencies).sort((a, b) => a - b);
+  const per = (k: keyof Cpu): number => samples.reduce((n, s) => n + (s.cpu[k] ?? Number.NaN), 0) / requests;
+  return {
+    rps: requests / (ms / 1000),
+    mbps: bytes / (ms / 1000) / 1e6,
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    cpu: { client: per("client"), gateway: per("gateway"), azurite: per("azurite") },
+  };
+}
+
+const results: Record<string, Record<Path, Result>> = {};
+try {
+  for (const label of Object.keys(SIZES)) {
+    const samples: Record<Path, Sample[]> = { gateway: [], direct: [] };
+    for (const path of ["direct", "gateway"] as const) await load(path, label, WARMUP);
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternating which path goes first, too.
+      const order: Path[] = round % 2 ? ["gateway", "direct"] : ["direct", "gateway"];
+      for (const path of order) samples[path].push(await load(path, label, DURATION / ROUNDS));
+    }
+    results[label] = { gateway: summarize(samples.gateway), direct: summarize(samples.direct) };
+  }
+} finally {
+  agents.gateway.destroy();
+  agents.direct.destroy();
+  await stopGateway();
+}
+
+const f = (n: number, d = 1): string => n.toFixed(d);
+console.log(
+  `\nvnetlab data plane: blob GETs through the gateway vs straight to Azurite — ${CONNECTIONS} connections, ${DURATION / 1000} s per path and size in ${ROUNDS} alternating runs`,
+);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, Node ${process.version}, load average ${loadavg()
+    .map((l) => f(l, 2))
+    .join(" ")}\n`,
+);
+console.log(
+  "size    path      req/s     MB/s   p50 ms   p99 ms   CPU ms per request: client gateway azurite",
+);
+for (const [label, r] of Object.entries(results)) {
+  for (const path of ["direct", "gateway"] as const) {
+    const x = r[path];
+    const cpu = [x.cpu.client, path === "direct" ? Number.NaN : x.cpu.gateway, x.cpu.azurite ?? Number.NaN]
+      .map((v) => (Number.isNaN(v) ? "-" : f(v, 2)).padStart(7))
+      .join(" ");
+    console.log(
+      `${label.padEnd(7)} ${path.padEnd(8)} ${f(x.rps).padStart(7)} ${f(x.mbps).padStart(8)} ${f(x.p50, 2).padStart(8)} ${f(x.p99, 2).padStart(8)}                      ${cpu}`,
+    );
+  }
+}
+console.log("\nratios (gateway / direct): throughput, p50 latency, p99 latency");
+for (const [label, r] of Object.entries(results)) {
+  const t = r.gateway.rps / r.direct.rps;
+  const target = label === "1 MiB" ? `   target ≥ ${TARGET}: ${t >= TARGET ? "met" : "missed"}` : "";
+  console.log(
+    `${label.padEnd(7)} ${f(t, 3)}  ${f(r.gateway.p50 / r.direct.p50, 2)}  ${f(r.gateway.p99 / r.direct.p99, 2)}${target}`,
+  );
+}
+if (failures > 0) console.log(`\n${failures} responses were not the blob asked for`);
+process.exit(failures > 0 ? 1 : 0);

@@ -1,13 +1,12 @@
-// Two `vnetlab serve` servers on one PostgreSQL database (each with its own store and pool, as two processes
-// on two machines would be) serve one estate: a write through either is read through the other, concurrent
-// read-modify-writes through both all survive, and of two If-Match PUTs with the same ETag one gets 412.
-// The stores are opened the way `vnetlab serve --store postgres://...` opens them (openStore).
+// Two `vnetlab serve` processes on one PostgreSQL database (the real bin, `--store postgres://...`, each its own
+// pool) serve one estate: a write through either is read through the other, concurrent read-modify-writes
+// through both all survive, and of two If-Match PUTs with the same ETag one gets 412.
 import { NetworkManagementClient } from "@azure/arm-network";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openStore } from "../../src/store/index.js";
 import { POSTGRES_SKIP_REASON, startPostgres, type PostgresCluster } from "../fixtures/postgres.js";
-import { credential, type Harness, startServer, SUBSCRIPTION } from "./harness.js";
+import { credential, SUBSCRIPTION } from "./harness.js";
+import { type ServeProcess, startServeProcess } from "./serveProcess.js";
 import { armRequest } from "./http.js";
 
 const VNET = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet1?api-version=2024-05-01`;
@@ -22,12 +21,14 @@ describe.skipIf(POSTGRES_SKIP_REASON !== undefined)(
   `two servers on one PostgreSQL database${POSTGRES_SKIP_REASON ? ` (${POSTGRES_SKIP_REASON})` : ""}`,
   () => {
     let cluster: PostgresCluster;
-    let a: Harness;
-    let b: Harness;
+    let a: ServeProcess;
+    let b: ServeProcess;
     beforeAll(async () => {
       cluster = await startPostgres();
-      a = await startServer({ store: await openStore({ store: cluster.url }) });
-      b = await startServer({ store: await openStore({ store: cluster.url }) });
+      [a, b] = await Promise.all([
+        startServeProcess(["--store", cluster.url]),
+        startServeProcess(["--store", cluster.url]),
+      ]);
     }, 120_000);
     afterAll(async () => {
       await a?.close();
@@ -35,7 +36,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== undefined)(
       await cluster?.stop();
     });
 
-    const network = (h: Harness): NetworkManagementClient =>
+    const network = (h: ServeProcess): NetworkManagementClient =>
       new NetworkManagementClient(credential, SUBSCRIPTION, h.clientOptions);
 
     it("a resource group and a VNet written through one server are read through the other", async () => {
@@ -76,7 +77,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== undefined)(
     it("of two If-Match PUTs with the same ETag through the two servers, one succeeds and the other gets 412", async () => {
       for (let round = 0; round < 5; round++) {
         const current = (await armRequest(a, "GET", VNET)).body as VnetBody;
-        const put = (h: Harness, who: string) =>
+        const put = (h: ServeProcess, who: string) =>
           armRequest(
             h,
             "PUT",

@@ -12,7 +12,7 @@ export interface HttpResult {
 
 /** `path` is the ARM path with its query (`/subscriptions/...?api-version=...`). */
 export function armRequest(
-  h: Harness,
+  h: Pick<Harness, "endpoint" | "ca">,
   method: string,
   path: string,
   body?: unknown,

@@ -92,6 +92,9 @@ export const PRINCIPALS_FILE = {
   ],
 };
 
+/** Where a server answers: an in-process harness or a `vnetlab serve` process. */
+type Endpoint = Pick<Harness, "endpoint" | "ca">;
+
 export interface AuthTest {
   h: Harness;
   auth: ArmAuth;
@@ -112,7 +115,7 @@ export async function startAuthServer(): Promise<AuthTest> {
 
 /** A form POST to the server's Entra endpoints (raw HTTP, as MSAL sends it). */
 export function formPost(
-  h: Harness,
+  h: Endpoint,
   path: string,
   form: Record<string, string>,
   headers: Record<string, string> = {},
@@ -150,7 +153,7 @@ export function formPost(
 
 /** A token for `p` from the v2.0 endpoint (client credentials), for ARM unless told otherwise. */
 export async function tokenFor(
-  h: Harness,
+  h: Endpoint,
   p: TestPrincipal,
   scope = "https://management.azure.com/.default",
 ): Promise<string> {
@@ -186,7 +189,7 @@ export function credentialFor(h: Harness, p: TestPrincipal): TokenCredential {
 
 /** An ARM request with a bearer token (and auxiliary tokens). */
 export function as(
-  h: Harness,
+  h: Endpoint,
   token: string,
   method: string,
   path: string,

@@ -7,6 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POSTGRES_SKIP_REASON, startPostgres, type PostgresCluster } from "../fixtures/postgres.js";
 import { credential, SUBSCRIPTION } from "./harness.js";
 import { type ServeProcess, startServeProcess } from "./serveProcess.js";
+import { as, NET_SUB, P, PRINCIPALS_FILE, ROLES, tokenFor } from "./authFixture.js";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { armRequest } from "./http.js";
 
 const VNET = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet1?api-version=2024-05-01`;
@@ -96,6 +100,51 @@ describe.skipIf(POSTGRES_SKIP_REASON !== undefined)(
           expect(after.properties.subnets).toHaveLength(40);
         }
       }
+    });
+  },
+);
+
+describe.skipIf(POSTGRES_SKIP_REASON !== undefined)(
+  `two --auth servers on one PostgreSQL database${POSTGRES_SKIP_REASON ? ` (${POSTGRES_SKIP_REASON})` : ""}`,
+  () => {
+    let cluster: PostgresCluster;
+    let a: ServeProcess;
+    let b: ServeProcess;
+    beforeAll(async () => {
+      cluster = await startPostgres();
+      const principals = join(mkdtempSync(join(tmpdir(), "vnetlab-principals-")), "principals.json");
+      writeFileSync(principals, JSON.stringify(PRINCIPALS_FILE));
+      const args = ["--auth", "--principals", principals, "--store", cluster.url];
+      // One after the other: the first makes the shared signing key, the second reads it.
+      a = await startServeProcess(args);
+      b = await startServeProcess(args);
+    }, 120_000);
+    afterAll(async () => {
+      await a?.close();
+      await b?.close();
+      await cluster?.stop();
+    });
+
+    it("a token one server issues is good at the other, and a role assigned through one holds at the other", async () => {
+      const rgPath = `/subscriptions/${NET_SUB}/resourcegroups/rg-shared?api-version=2025-04-01`;
+      const owner = await tokenFor(a, P.owner);
+      expect((await as(b, owner, "PUT", rgPath, { location: "eastus" })).status).toBe(201);
+      const reader = await tokenFor(b, P.reader);
+      expect(
+        (await as(a, reader, "PUT", rgPath, { location: "eastus", tags: { by: "reader" } })).status,
+      ).toBe(403);
+      // The owner makes the reader a Contributor of the resource group through server a; server b honours it.
+      const assignment = `/subscriptions/${NET_SUB}/resourceGroups/rg-shared/providers/Microsoft.Authorization/roleAssignments/7b0e1a6c-3a9f-4c55-9a57-6a2cbbf1e001?api-version=2022-04-01`;
+      const put = await as(a, owner, "PUT", assignment, {
+        properties: {
+          roleDefinitionId: `/subscriptions/${NET_SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLES.contributor}`,
+          principalId: P.reader.objectId,
+        },
+      });
+      expect(put.status).toBe(201);
+      expect(
+        (await as(b, reader, "PUT", rgPath, { location: "eastus", tags: { by: "reader" } })).status,
+      ).toBe(200);
     });
   },
 );

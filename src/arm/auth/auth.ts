@@ -23,6 +23,7 @@ import { requestPermission } from "./requestAction.js";
 import { builtInRole, JOIN_VIA_SERVICE_ENDPOINT } from "./roles.js";
 import {
   issueToken,
+  loadSharedSigningKey,
   loadSigningKey,
   type SigningKey,
   unknownTenant,
@@ -39,6 +40,8 @@ export interface AuthOptions {
   store?: ResourceStore;
   /** Directory of the signing key (the data directory); without one the key lasts as long as the process. */
   keyDir?: string;
+  /** Keep the signing key in `store`, shared by every server on it (a PostgreSQL store). */
+  sharedKey?: boolean;
   /** The clock, in milliseconds (tests). */
   now?: () => number;
 }
@@ -63,7 +66,7 @@ export class ArmAuth {
 
   static async create(opts: AuthOptions = {}): Promise<ArmAuth> {
     const store = opts.store ?? createMemoryStore();
-    const key = await loadSigningKey(opts.keyDir);
+    const key = opts.sharedKey ? await loadSharedSigningKey(store) : await loadSigningKey(opts.keyDir);
     const directory = new Directory(opts.principals?.principals ?? [], store);
     const file = opts.principals ?? { principals: [], subscriptions: [], roleAssignments: [] };
     return new ArmAuth(key, directory, store, file, opts.now);

@@ -4,7 +4,8 @@
 import { join } from "node:path";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { VnetlabError } from "../../model/errors.js";
-import { openStore } from "../../store/index.js";
+import { openPostgresStore, openStore } from "../../store/index.js";
+import { isPostgresUrl } from "../../store/postgresStore.js";
 import type { ArmContext } from "../server.js";
 import { ArmAuth } from "./auth.js";
 import type { Caller } from "./caller.js";
@@ -18,14 +19,21 @@ export { readPrincipalsFile } from "./principals.js";
 
 /**
  * `serve --auth [--principals FILE]`: the signing key in the data directory and the role assignments in their own
- * SQLite store beside the estate's (`{dataDir}/auth/`), or both in memory.
+ * SQLite store beside the estate's (`{dataDir}/auth/`), or both in memory. With `--store postgres://...` both live
+ * in the database (schema `vnetlab_auth`), so that every server on it issues and accepts the same tokens and
+ * applies the same role assignments.
  */
 export async function openArmAuth(opts: {
   inMemory?: boolean;
   dataDir: string;
   principals?: string;
+  store?: string;
 }): Promise<ArmAuth> {
   const principals = opts.principals ? readPrincipalsFile(opts.principals) : undefined;
+  if (opts.store && isPostgresUrl(opts.store)) {
+    const store = await openPostgresStore(opts.store, { schema: "vnetlab_auth" });
+    return ArmAuth.create({ principals, store, sharedKey: true });
+  }
   const store = await openStore(opts.inMemory ? { inMemory: true } : { dataDir: join(opts.dataDir, "auth") });
   return ArmAuth.create({ principals, store, ...(opts.inMemory ? {} : { keyDir: opts.dataDir }) });
 }

@@ -16,6 +16,7 @@ import {
   SignJWT,
 } from "jose";
 import { VnetlabError } from "../../model/errors.js";
+import { type ResourceStore, StorePreconditionFailed } from "../../store/types.js";
 import type { Principal } from "./principals.js";
 
 type Key = Awaited<ReturnType<typeof importJWK>>;
@@ -30,21 +31,14 @@ export interface SigningKey {
 /** The file, inside `--data-dir`, that holds the private key (a JWK). */
 export const KEY_FILE = "vnetlab-token-key.json";
 
-/** The data directory's signing key, made on first use; without a directory, a key for this process only. */
-export async function loadSigningKey(dir?: string): Promise<SigningKey> {
-  const file = dir ? join(dir, KEY_FILE) : undefined;
-  let jwk: JWK;
-  if (file && existsSync(file)) {
-    jwk = JSON.parse(readFileSync(file, "utf8")) as JWK;
-  } else {
-    const pair = await generateKeyPair("RS256", { extractable: true, modulusLength: 2048 });
-    jwk = await exportJWK(pair.privateKey);
-    jwk.kid = (await calculateJwkThumbprint(jwk)).slice(0, 27);
-    if (file) {
-      mkdirSync(dir!, { recursive: true });
-      writeFileSync(file, JSON.stringify(jwk), { mode: 0o600 });
-    }
-  }
+async function newJwk(): Promise<JWK> {
+  const pair = await generateKeyPair("RS256", { extractable: true, modulusLength: 2048 });
+  const jwk = await exportJWK(pair.privateKey);
+  jwk.kid = (await calculateJwkThumbprint(jwk)).slice(0, 27);
+  return jwk;
+}
+
+async function fromJwk(jwk: JWK): Promise<SigningKey> {
   const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = jwk;
   return {
     kid: jwk.kid!,
@@ -52,6 +46,47 @@ export async function loadSigningKey(dir?: string): Promise<SigningKey> {
     publicKey: await importJWK(publicJwk, "RS256"),
     publicJwk: { ...publicJwk, use: "sig", alg: "RS256" },
   };
+}
+
+/** The data directory's signing key, made on first use; without a directory, a key for this process only. */
+export async function loadSigningKey(dir?: string): Promise<SigningKey> {
+  const file = dir ? join(dir, KEY_FILE) : undefined;
+  if (file && existsSync(file)) return fromJwk(JSON.parse(readFileSync(file, "utf8")) as JWK);
+  const jwk = await newJwk();
+  if (file) {
+    mkdirSync(dir!, { recursive: true });
+    writeFileSync(file, JSON.stringify(jwk), { mode: 0o600 });
+  }
+  return fromJwk(jwk);
+}
+
+/** Where a shared store keeps the signing key (not an ARM resource: the auth store is the server's own). */
+const SHARED_KEY_ID = "/providers/vnetlab.identity/signingKeys/default";
+
+/**
+ * The signing key kept in a store that several servers share (`--store postgres://`), so that a token one of
+ * them issues is good at all of them: the first to start makes it, the others read it.
+ */
+export async function loadSharedSigningKey(store: ResourceStore): Promise<SigningKey> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const found = await store.get(SHARED_KEY_ID);
+    if (found) return fromJwk(found.resource.properties as JWK);
+    const jwk = await newJwk();
+    const resource = {
+      id: SHARED_KEY_ID,
+      name: "default",
+      type: "vnetlab.identity/signingKeys",
+      properties: jwk,
+    };
+    try {
+      await store.apply([{ kind: "put", resource, etag: jwk.kid! }], [{ id: SHARED_KEY_ID, etag: null }]);
+      return fromJwk(jwk);
+    } catch (e) {
+      // Another server made it first: read theirs.
+      if (!(e instanceof StorePreconditionFailed)) throw e;
+    }
+  }
+  throw new VnetlabError("InvalidRequestFormat", "the shared signing key could not be read or made");
 }
 
 /** The claims of a vnetlab access token (those of an Entra v1.0 app-only token that ARM reads). */

@@ -56,7 +56,7 @@ export async function serve(opts: ServeOptions, io: Io): Promise<RunningServer> 
   try {
     if (opts.principals && !opts.auth)
       throw new VnetlabError("InvalidRequestFormat", "--principals needs --auth");
-    auth = opts.auth ? await openArmAuth({ ...opts, dataDir }) : undefined;
+    auth = opts.auth ? await openArmAuth({ ...opts, dataDir, store: opts.store }) : undefined;
     if (!opts.http) {
       const certDir = opts.inMemory ? mkdtempSync(join(tmpdir(), "vnetlab-cert-")) : dataDir;
       cert =

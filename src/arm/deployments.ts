@@ -103,6 +103,12 @@ async function deploy(ctx: ArmContext, req: ArmRequest, id: string): Promise<Arm
     | undefined;
   for (const step of result.steps) {
     try {
+      // Under --auth each resource needs its own write permission and linked checks, as a PUT of it would.
+      await ctx.beforeWrite?.(
+        { ...req, method: "PUT", body: step.resource },
+        step.resource.id,
+        step.resource.type,
+      );
       await ctx.pipeline.put(step.resource.id, step.resource.type, step.resource, {}, step.apiVersion);
       outputResources.push({ id: step.resource.id });
     } catch (e) {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { VnetlabError } from "../../model/errors.js";
 import { openPostgresStore, openStore } from "../../store/index.js";
+import { parseArmPath } from "../armPath.js";
 import { isPostgresUrl } from "../../store/postgresStore.js";
 import type { ArmContext } from "../server.js";
 import { ArmAuth } from "./auth.js";
@@ -41,7 +42,12 @@ export async function openArmAuth(opts: {
 /** Registers the identity endpoints and the linked-authorization hook of writes. */
 export function attachAuth(app: FastifyInstance, ctx: ArmContext, auth: ArmAuth): void {
   void app.register(async (scope) => identityRoutes(scope, auth, ctx.state));
-  ctx.beforeWrite = (req, id, type) => auth.checkLinked(ctx, req, id, type);
+  ctx.beforeWrite = async (req, id, type) => {
+    // A deployment writes resources its own request does not name: each is authorized as its own PUT would be.
+    const path = req.caller ? parseArmPath(id) : undefined;
+    if (req.caller && path) auth.authorize(req.caller, "PUT", path);
+    await auth.checkLinked(ctx, req, id, type);
+  };
 }
 
 /**

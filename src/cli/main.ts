@@ -14,9 +14,7 @@ import { registerDiagram } from "./commands/diagram.js";
 import { whatIfCommand } from "./commands/whatIf.js";
 import { deployCommand, deployOntoInput } from "./commands/deploy.js";
 import { EXIT, type Io, processIo } from "./io.js";
-import { serve } from "./commands/serve.js";
-import { logsCommand, sourcesCommand } from "./commands/dataplane.js";
-import { DEFAULT_INTERNET_IP } from "../dataplane/index.js";
+import { DEFAULT_INTERNET_IP } from "../dataplane/sources.js";
 import { StoreError } from "../store/errors.js";
 import { loadEstate as loadEstateFiles } from "./loadEstate.js";
 import { fetchServerEstate } from "./remoteEstate.js";
@@ -282,6 +280,9 @@ export function buildProgram(io: Io, done: (code: number | Promise<number>) => v
     )
     .option("--dataplane-internet-ip <ip>", "the address of the `internet` source", DEFAULT_INTERNET_IP)
     .action(async (opts) => {
+      // Loaded on use: the server's stack (Fastify, SQLite, PostgreSQL, the UI, the data plane) costs every
+      // other command most of a second at start-up.
+      const { serve } = await import("./commands/serve.js");
       const server = await serve(opts, io);
       done(
         new Promise<number>((resolve) => {
@@ -302,13 +303,19 @@ export function buildProgram(io: Io, done: (code: number | Promise<number>) => v
       .option("--json", "machine-readable output");
   dataplaneOptions(program.command("sources"))
     .description("every source of the data plane (VM, NIC, internet, on-premises) and its egress proxy")
-    .action(async (opts) => done(sourcesCommand(opts, io)));
+    .action(async (opts) => {
+      const { sourcesCommand } = await import("./commands/dataplane.js");
+      done(sourcesCommand(opts, io));
+    });
   dataplaneOptions(program.command("logs"))
     .description("the data plane's request log: source, address seen, destination, verdict, deciding rule")
     .option("--source <name>", "one source's entries (name or id)")
     .option("--limit <n>", "the most recent N entries", "100")
     .option("-f, --follow", "keep printing new entries")
-    .action(async (opts) => done(logsCommand(opts, io)));
+    .action(async (opts) => {
+      const { logsCommand } = await import("./commands/dataplane.js");
+      done(logsCommand(opts, io));
+    });
 
   registerIngestTerraform(program, io, done);
   registerDiagram(program, io, done);

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { FlowSource } from "../engine/flow.js";
 import { topologyOf } from "../engine/topology.js";
+import { nicFlowSource } from "../engine/endpoints.js";
 import type { Estate } from "../model/estate.js";
 import { idKey } from "../model/resourceId.js";
 import {
@@ -48,13 +49,7 @@ export function sourcesOf(estate: Estate, internetIp = DEFAULT_INTERNET_IP): Sou
         ip: formatIp(c.privateIp),
         subnetId: c.subnetId,
         resourceId: named ? vm.id : nic.id,
-        flow: {
-          kind: "nic",
-          nicId: nic.id,
-          ipConfigName: c.name,
-          privateIp: c.privateIp,
-          subnetId: c.subnetId,
-        },
+        flow: nicFlowSource(c),
       });
     }
   }

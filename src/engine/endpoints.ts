@@ -10,7 +10,7 @@ import { paasServiceByType } from "../model/serviceCatalog.js";
 import { type IpAddress, parseIp, parsePrefix } from "../net/index.js";
 import { canonicalHost, publicName } from "./dns.js";
 import type { FlowDestination, FlowSource } from "./flow.js";
-import { topologyOf } from "./topology.js";
+import { type NicIpConfig, topologyOf } from "./topology.js";
 
 function nicSource(estate: Estate, nicId: string, text: string): FlowSource {
   const configs = topologyOf(estate).ipConfigsOf(nicId);
@@ -19,6 +19,11 @@ function nicSource(estate: Estate, nicId: string, text: string): FlowSource {
     throw new VnetlabError("UnknownSource", `${text} has no IP configuration in a subnet`, {
       resourceId: nicId,
     });
+  return nicFlowSource(c);
+}
+
+/** The flow source of a NIC IP configuration. */
+export function nicFlowSource(c: NicIpConfig): Extract<FlowSource, { kind: "nic" }> {
   return { kind: "nic", nicId: c.nic.id, ipConfigName: c.name, privateIp: c.privateIp, subnetId: c.subnetId };
 }
 
@@ -74,14 +79,7 @@ export function parseSource(estate: Estate, text: string): FlowSource {
         `${t} is held by ${configs.length} network interfaces (${configs.map((c) => c.nic.id).join(", ")}); name one by id`,
       );
     }
-    const c = configs[0]!;
-    return {
-      kind: "nic",
-      nicId: c.nic.id,
-      ipConfigName: c.name,
-      privateIp: c.privateIp,
-      subnetId: c.subnetId,
-    };
+    return nicFlowSource(configs[0]!);
   }
   const matches = estate.byName(t, [N.virtualMachine, N.networkInterface]);
   // A VM and its NIC may share a name; the VM wins.

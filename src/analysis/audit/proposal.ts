@@ -63,7 +63,8 @@ export function proposePolicy(
     matrixResources(e).filter(
       (r) => r.resource.type === T.storageAccount && (rogueStorage.has(r.resource.id) || trusted(r.resource)),
     );
-  const before = row(new Matrix(withRogues, [source], columns(withRogues)));
+  const storageColumns = columns(withRogues);
+  const before = row(new Matrix(withRogues, [source], storageColumns));
   const accounts = storage
     .filter((r) => trusted(r.resource) && before.get(r.resource.id)?.verdict === "Allow")
     .map((r) => r.resource.id)
@@ -102,7 +103,7 @@ export function proposePolicy(
     properties: { serviceEndpointPolicyDefinitions: definitions },
   };
   const attached: ArmResource = subnetWithPolicy(subnet, policyId);
-  const after = row(new Matrix(deriveEstate(withRogues, [policy, attached]), [source], columns(withRogues)));
+  const after = row(new Matrix(deriveEstate(withRogues, [policy, attached]), [source], storageColumns));
   const change = (id: string): FlowChange => ({
     resourceId: id,
     before: before.get(id)!,

@@ -108,3 +108,15 @@ function routeTagBases(estate: Estate): Set<string> {
   }
   return out;
 }
+
+const byEstate = new WeakMap<Estate, AddressClasses>();
+
+/** An estate's address classes, built once per (immutable) estate: every matrix of it shares them. */
+export function addressClassesOf(estate: Estate): AddressClasses {
+  let c = byEstate.get(estate);
+  if (!c) {
+    c = new AddressClasses(estate);
+    byEstate.set(estate, c);
+  }
+  return c;
+}

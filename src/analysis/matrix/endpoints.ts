@@ -1,6 +1,6 @@
 // The rows and columns of the reachability matrix: every place traffic can start from, and every PaaS
 // resource with a public name, each as the flow endpoint `trace` takes.
-import { parseDestination } from "../../engine/endpoints.js";
+import { nicFlowSource, parseDestination } from "../../engine/endpoints.js";
 import { firstUsableAddress } from "../../engine/index.js";
 import type { FlowDestination, FlowSource } from "../../engine/flow.js";
 import { topologyOf } from "../../engine/topology.js";
@@ -67,13 +67,7 @@ export function matrixSources(estate: Estate, internetIp = DEFAULT_INTERNET_IP):
         label: `${vm?.name ?? nic.name}${c.primary ? "" : `#${c.name}`}`,
         subnetId: c.subnetId,
         subscriptionId: subscriptionOf(nic.id),
-        flow: {
-          kind: "nic",
-          nicId: nic.id,
-          ipConfigName: c.name,
-          privateIp: c.privateIp,
-          subnetId: c.subnetId,
-        },
+        flow: nicFlowSource(c),
       });
     }
   }

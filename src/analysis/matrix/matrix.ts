@@ -20,7 +20,7 @@ import {
   traceNetwork,
 } from "../../engine/index.js";
 import type { Estate } from "../../model/estate.js";
-import { AddressClasses } from "./addressClasses.js";
+import { addressClassesOf } from "./addressClasses.js";
 import { ClassPaths } from "./classPaths.js";
 import { type MatrixResource, type MatrixSource, matrixResources, matrixSources } from "./endpoints.js";
 import { mentionsAny, mentionsOf } from "./mentions.js";
@@ -83,7 +83,7 @@ export class Matrix {
     readonly sources: readonly MatrixSource[],
     readonly resources: readonly MatrixResource[],
   ) {
-    const classes = new AddressClasses(estate);
+    const classes = addressClassesOf(estate);
     const classIds = new Map<string, number>();
     const byNames = new Map<DnsTargets, View>();
     sources.forEach((s, i) => {

@@ -59,11 +59,26 @@ function sourcesOf(estate: Estate, opts: WhatIfOptions): MatrixSource[] {
   return sources;
 }
 
-function cellsOf(estate: Estate, opts: WhatIfOptions): Map<string, MatrixCell> {
-  const m = new Matrix(estate, sourcesOf(estate, opts), matrixResources(estate));
-  const out = new Map<string, MatrixCell>();
-  for (const cell of m.cells()) out.set(`${idKey(cell.source.id)}|${idKey(cell.resource.resource.id)}`, cell);
-  return out;
+function matrixOf(estate: Estate, opts: WhatIfOptions): Matrix {
+  return new Matrix(estate, sourcesOf(estate, opts), matrixResources(estate));
+}
+
+/**
+ * The pairs both estates have, resource by resource: one column of each at a time, so that memory follows the
+ * number of sources, not of pairs.
+ */
+function* pairs(a: Matrix, b: Matrix): IterableIterator<[MatrixCell, MatrixCell]> {
+  const columnOf = new Map(b.resources.map((r, j) => [idKey(r.resource.id), j]));
+  for (let j = 0; j < a.resources.length; j++) {
+    const k = columnOf.get(idKey(a.resources[j]!.resource.id));
+    if (k === undefined) continue;
+    const after = new Map<string, MatrixCell>();
+    for (const cell of b.column(k)) after.set(idKey(cell.source.id), cell);
+    for (const cell of a.column(j)) {
+      const y = after.get(idKey(cell.source.id));
+      if (y) yield [cell, y];
+    }
+  }
 }
 
 const side = (c: MatrixCell): WhatIfSide => ({
@@ -72,13 +87,11 @@ const side = (c: MatrixCell): WhatIfSide => ({
 });
 
 export function whatIf(before: Estate, after: Estate, opts: WhatIfOptions = {}): WhatIfReport {
-  const a = cellsOf(before, opts);
-  const b = cellsOf(after, opts);
   const diff = changedResources(before, after);
   const changes: WhatIfChange[] = [];
-  for (const [key, x] of a) {
-    const y = b.get(key);
-    if (!y || x.outcome.verdict === y.outcome.verdict) continue;
+  const [ma, mb] = [matrixOf(before, opts), matrixOf(after, opts)];
+  for (const [x, y] of pairs(ma, mb)) {
+    if (x.outcome.verdict === y.outcome.verdict) continue;
     const r = x.resource.resource;
     const deployer = x.source.id === DEPLOYER;
     const found = [...new Set([...onPath(before, x), ...onPath(after, y)])]
@@ -108,8 +121,8 @@ export function whatIf(before: Estate, after: Estate, opts: WhatIfOptions = {}):
     change.reason = reasonOf(change);
     changes.push(change);
   }
-  const ids = (e: Estate): Set<string> => new Set(matrixResources(e).map((r) => r.resource.id));
-  const [was, is] = [ids(before), ids(after)];
+  const ids = (m: Matrix): Set<string> => new Set(m.resources.map((r) => r.resource.id));
+  const [was, is] = [ids(ma), ids(mb)];
   return {
     changes,
     added: [...is].filter((id) => !was.has(id)).sort(),

@@ -1,6 +1,41 @@
 // uniqueString() and guid() against values computed by Azure itself or by Microsoft's own code.
 import { describe, expect, it } from "vitest";
+import { evaluateTemplate } from "../index.js";
 import { armGuidOf, nameBasedUuid, uniqueStringOf } from "./hash.js";
+
+/** Outputs of a template deployed to resource group `rg` of subscription `sub`. */
+function outputsOf(outputs: Record<string, string>, sub: string, rg: string): Record<string, unknown> {
+  const result = evaluateTemplate(
+    { outputs: Object.fromEntries(Object.entries(outputs).map(([k, value]) => [k, { value }])) },
+    { subscriptionId: sub, resourceGroup: rg, location: "westus", deploymentName: "main" },
+  );
+  return Object.fromEntries(Object.entries(result.outputs).map(([k, o]) => [k, o.value]));
+}
+
+// Values computed by Azure's own expression engine, which Bicep runs when it evaluates a parameters file
+// (`bicep build-params`) and when it predicts a deployment (`bicep snapshot`); both baselines are in Azure/bicep.
+describe("values computed by Azure's template engine", () => {
+  it("matches bicep build-params: guid('asdf') and a three-argument uniqueString", () => {
+    // src/Bicep.Core.Samples/Files/baselines_bicepparam/Expressions/parameters.bicepparam → parameters.json
+    const o = outputsOf(
+      { guid: "[guid('asdf')]", uniqueString: "[uniqueString('asd', 'asdf', 'asdf')]" },
+      "00000000-0000-0000-0000-000000000000",
+      "rg",
+    );
+    expect(o.guid).toBe("228d27cc-6fdb-5934-b7ac-1efccebade04");
+    expect(o.uniqueString).toBe("iizpqit7ih3cc");
+  });
+
+  it("matches bicep snapshot: the storage account name of the basic sample, from resourceGroup().id", () => {
+    // src/Bicep.Cli.IntegrationTests/Files/SnapshotCommandTests/basic/main.bicep → main.snapshot.json
+    const o = outputsOf(
+      { name: "[format('store{0}', uniqueString(resourceGroup().id))]" },
+      "00000000-0000-0000-0000-000000000000",
+      "myRg",
+    );
+    expect(o.name).toBe("storejs26ofeqkqeve");
+  });
+});
 
 describe("uniqueString", () => {
   it("matches Microsoft's terraform-provider-azapi test of its port of the ARM function", () => {

@@ -10,6 +10,7 @@
 // 11fb06fb-712d-4ddd-98c7-e71bbd588830. Sources: the ARM docs' remark that guid() implements RFC 4122 §4.3 after
 // Logos GuidUtility (template-functions-string#guid; MicrosoftDocs/azure-docs#121776), with the namespace and
 // the "-" join as public ports use them (e.g. terraform `uuidv5("11fb06fb-…", join("-", …))` to match Bicep).
+// Checked against Azure's engine: Bicep's build-params baseline evaluates guid('asdf') (hash.test.ts).
 import { createHash } from "node:crypto";
 import { arity, type EagerFunction, FunctionError } from "./args.js";
 import type { Json } from "../json.js";

@@ -4,12 +4,13 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { connect as tcpConnect, type Socket } from "node:net";
+import type { TLSSocket } from "node:tls";
 import type { Estate } from "../model/estate.js";
 import { paasServiceByType } from "../model/serviceCatalog.js";
 import type { AzuritePorts, AzuriteService } from "./azurite.js";
 import type { ConnectionChange, ConnectionTracker, TrackedConnection } from "./connections.js";
 import { type ForwardTarget, forward, splice, type UpstreamPools } from "./forward.js";
-import { checkRequest, type FlowDecision, type OpenFlow, openFlow } from "./pipeline.js";
+import { checkRequest, type FlowDecision, type OpenFlow, openFlow, transportDenial } from "./pipeline.js";
 import type { LogVerdict, RequestLog, RequestLogEntry } from "./requestLog.js";
 import { type DropMode, dropConnection, sendRefusal, sendServiceResponse } from "./responses.js";
 import type { Source } from "./sources.js";
@@ -112,6 +113,21 @@ export class Gateway {
       // The resource is gone, and its name with it: the connection cannot carry on [INF].
       this.write(source, destination, "reset", { ...at, reason: `${flow.resourceName} no longer exists` });
       dropConnection(conn.socket, "reset", 0);
+      return;
+    }
+    const secure = (req.socket as TLSSocket).encrypted === true;
+    const insecure = transportDenial(this.estate, flow, secure, { requestId, time: new Date() });
+    if (insecure) {
+      sendServiceResponse(req, res, insecure);
+      const ms = performance.now() - started;
+      this.write(source, destination, "deny", {
+        ...at,
+        stage: "service",
+        rule: "supportsHttpsTrafficOnly",
+        reason: insecure.message,
+        status: insecure.status,
+        ms,
+      });
       return;
     }
     const decided = { stage: "firewall", rule: result.rule, reason: result.reason };

@@ -5,7 +5,8 @@ import { randomBytes } from "node:crypto";
 import { createServer as createHttpServer, type IncomingHttpHeaders, request } from "node:http";
 import { connect, createServer as createTcpServer, type AddressInfo, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { get, type LabDataplane, seedBlobs, startLabDataplane } from "./fixture.js";
+import { deriveEstate } from "../../src/model/compileEstate.js";
+import { ACCOUNT, get, type LabDataplane, seedBlobs, startLabDataplane } from "./fixture.js";
 
 const SMALL = randomBytes(4096);
 let lab: LabDataplane;
@@ -88,7 +89,7 @@ describe("services without Azurite", () => {
 });
 
 describe("plain HTTP proxying", () => {
-  it("serves absolute-form requests, and answers the internet with Azure's 403", async () => {
+  it("serves absolute-form requests when secure transfer is off, and answers the internet with Azure's 403", async () => {
     const fetchPlain = (source: string): Promise<{ status: number; body: string }> =>
       new Promise((resolve, reject) => {
         const req = request(
@@ -110,6 +111,24 @@ describe("plain HTTP proxying", () => {
         req.end();
       });
     // vm-web: nsg-app lets vm-app out to Storage on 443 only, so its port-80 request would be dropped.
+    // Secure transfer required (supportsHttpsTrafficOnly, true by default): http:// is refused.
+    const refused = await fetchPlain("vm-web");
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatch(
+      /<Error><Code>AccountRequiresHttps<\/Code><Message>The account being accessed does not support http\./,
+    );
+    expect(lab.dp.log.query({ source: "vm-web", limit: 1 })[0]).toMatchObject({
+      verdict: "deny",
+      stage: "service",
+      rule: "supportsHttpsTrafficOnly",
+      status: 400,
+    });
+    const account = lab.estate.ofType("Microsoft.Storage/storageAccounts").find((a) => a.name === ACCOUNT)!;
+    await lab.dp.update(
+      deriveEstate(lab.estate, [
+        { ...account, properties: { ...account.properties, supportsHttpsTrafficOnly: false } },
+      ]),
+    );
     const ok = await fetchPlain("vm-web");
     expect(ok.status).toBe(200);
     expect(Buffer.from(ok.body, "latin1").equals(SMALL)).toBe(true);

@@ -144,6 +144,25 @@ function denial(spec: Spec): Denial {
   };
 }
 
+/** Storage's error response: XML with a byte-order mark, the code again in `x-ms-error-code`. */
+function storageError(code: string): Spec["render"] {
+  return (message, input) => {
+    const body = `\uFEFF<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+    return {
+      body,
+      contentType: "application/xml",
+      headers: {
+        "content-length": String(byteLength(body)),
+        "content-type": "application/xml",
+        server: "Microsoft-HTTPAPI/2.0",
+        "x-ms-request-id": input.requestId ?? ZERO_GUID,
+        "x-ms-error-code": code,
+        date: formatted(input.time ?? EPOCH).http,
+      },
+    };
+  };
+}
+
 /** Bodies for protocols with no HTTP (TDS, PostgreSQL, MySQL): the client sees only the error text. */
 const textOnly = (): Partial<ServiceResponse> => ({});
 
@@ -156,21 +175,17 @@ export const denials = {
     template: "This request is not authorized to perform this operation.\nRequestId:{requestId}\nTime:{time}",
     source: "[OBS S9] microsoft/AzureStorageExplorer#3609, #8769, #9150",
     renderReads: ["requestId", "time"],
-    render: (message, input) => {
-      const body = `\uFEFF<?xml version="1.0" encoding="utf-8"?><Error><Code>AuthorizationFailure</Code><Message>${message}</Message></Error>`;
-      return {
-        body,
-        contentType: "application/xml",
-        headers: {
-          "content-length": String(byteLength(body)),
-          "content-type": "application/xml",
-          server: "Microsoft-HTTPAPI/2.0",
-          "x-ms-request-id": input.requestId ?? ZERO_GUID,
-          "x-ms-error-code": "AuthorizationFailure",
-          date: formatted(input.time ?? EPOCH).http,
-        },
-      };
-    },
+    render: storageError("AuthorizationFailure"),
+  }),
+  // Secure transfer required (supportsHttpsTrafficOnly, on by default): a request over http:// gets this
+  // [OBS] MicrosoftDocs/azure-dev-docs#721 (status, code, message); body and headers as storage errors do [INF].
+  storageAccountRequiresHttps: denial({
+    status: 400,
+    code: "AccountRequiresHttps",
+    template: "The account being accessed does not support http.\nRequestId:{requestId}\nTime:{time}",
+    source: "[OBS] MicrosoftDocs/azure-dev-docs#721",
+    renderReads: ["requestId", "time"],
+    render: storageError("AccountRequiresHttps"),
   }),
   // [S12] sql-docs vnet-service-endpoint-rule-overview "Error 40914".
   sqlVirtualNetworkRule: denial({

@@ -95,8 +95,9 @@ describe("half-open and silent connections", () => {
     const r = await converse(lab.port("internet"), (s) => {
       s.end(`GET http://${HOST}/pub/small HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`);
     });
+    // Plain http:// to an account that requires secure transfer: storage's own 400.
     expect(r.text).toMatch(
-      /^HTTP\/1\.1 403[^]*x-ms-error-code: AuthorizationFailure[^]*<Code>AuthorizationFailure<\/Code>/,
+      /^HTTP\/1\.1 400[^]*x-ms-error-code: AccountRequiresHttps[^]*<Code>AccountRequiresHttps<\/Code>/,
     );
   });
 });

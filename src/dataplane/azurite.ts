@@ -40,19 +40,39 @@ function azuriteMain(): string {
 
 // Runs inside the child before Azurite itself (node -e CODE -- MAIN ARGS, so argv looks as Azurite expects):
 // - Azurite's access log prints express's req.ip, which honours X-Forwarded-For only under "trust proxy";
-//   trusting loopback lets the address vnetlab's gateway passes show in Azurite's log (and nobody else's).
+//   trusting the nearest hop when it is loopback or the Unix socket (no address) lets the address vnetlab's
+//   gateway passes show in Azurite's log (and nobody else's).
+// - Each service also accepts connections on a Unix socket in VNETLAB_AZURITE_SOCKETS (the gateway's way in:
+//   a local socket skips the TCP/IP stack, which costs about as much again as the copy — bench/dataplane).
 // - Every account store Azurite creates is remembered, so that an `accounts` message can set AZURITE_ACCOUNTS
 //   and run the stores' own refresh (Azurite's README: the variable is re-read, normally every minute).
-// - Azurite prints "... service is successfully listening at URL"; those lines also go to vnetlab over IPC, so
-//   that Azurite's output (its access log) can go straight to a file rather than through vnetlab's process.
+// - Azurite prints "... service is successfully listening at URL"; those lines (with the socket) also go to
+//   vnetlab over IPC, so that Azurite's output (its access log) can go straight to a file.
 // - On SIGTERM Azurite shuts down by itself; the IPC channel must not keep the process alive after that.
 //   When vnetlab's process goes away the channel closes, which counts as SIGTERM.
 const LAUNCHER = `
 const main = process.argv[1];
 const load = require("node:module").createRequire(main);
 const express = load("express");
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+const trust = (addr, i) => i === 0 && (addr === undefined || LOOPBACK.has(addr));
 const init = express.application.init;
-express.application.init = function () { init.call(this); this.set("trust proxy", "loopback"); };
+express.application.init = function () { init.call(this); this.set("trust proxy", trust); };
+const servers = [];
+for (const mod of [require("node:http"), require("node:https")]) {
+  const create = mod.createServer;
+  mod.createServer = function () { const s = create.apply(this, arguments); servers.push(s); return s; };
+}
+const socketDir = process.env.VNETLAB_AZURITE_SOCKETS;
+function localSocket(port, service, done) {
+  const server = servers.find((s) => s.address() && s.address().port === port);
+  if (!socketDir || !server) return done(undefined);
+  const path = require("node:path").join(socketDir, service + ".sock");
+  require("node:fs").rmSync(path, { force: true });
+  const local = require("node:net").createServer((c) => server.emit("connection", c));
+  local.on("error", () => done(undefined));
+  local.listen(path, () => done(path));
+}
 const Store = load("./common/AccountDataStore").default;
 const stores = new Set();
 const storeInit = Store.prototype.init;
@@ -60,7 +80,10 @@ Store.prototype.init = function () { stores.add(this); return storeInit.apply(th
 const print = console.log;
 console.log = (...args) => {
   const m = /Azurite (Blob|Queue|Table) service is successfully listening at \\S+:(\\d+)/.exec(String(args[0]));
-  if (m && process.connected) process.send({ kind: "listening", service: m[1].toLowerCase(), port: Number(m[2]) });
+  if (m && process.connected) {
+    const service = m[1].toLowerCase(), port = Number(m[2]);
+    localSocket(port, service, (socket) => process.connected && process.send({ kind: "listening", service, port, socket }));
+  }
   print(...args);
 };
 process.on("message", (m) => {
@@ -88,6 +111,7 @@ export class AzuriteProcess {
   private ports: AzuritePorts | undefined;
   private seq = 0;
   private readonly acks = new Map<number, () => void>();
+  private sockets: Partial<Record<AzuriteService, string>> = {};
 
   constructor(private readonly opts: AzuriteOptions) {}
 
@@ -140,6 +164,11 @@ export class AzuriteProcess {
     return this.ports;
   }
 
+  /** The Unix socket a service also listens on, where there is one (see LAUNCHER). */
+  socketOf(service: AzuriteService): string | undefined {
+    return this.sockets[service];
+  }
+
   /** Stops Azurite (SIGTERM: its own graceful shutdown; SIGKILL after 5 s). */
   async stop(): Promise<void> {
     await this.current?.catch(() => undefined);
@@ -173,12 +202,19 @@ export class AzuriteProcess {
     ];
     const env: NodeJS.ProcessEnv = { ...process.env, AZURITE_ACCOUNTS: accountsVariable(accounts) };
     if (accounts.length === 0) delete env.AZURITE_ACCOUNTS;
+    // Unix sockets only, and only where the path fits (sun_path holds 104-108 bytes); else TCP it is.
+    const socketDir = `${this.opts.location}.sockets`;
+    if (process.platform !== "win32" && Buffer.byteLength(socketDir) + "/queue.sock".length < 100) {
+      mkdirSync(socketDir, { recursive: true, mode: 0o700 });
+      env.VNETLAB_AZURITE_SOCKETS = socketDir;
+    } else delete env.VNETLAB_AZURITE_SOCKETS;
     mkdirSync(dirname(this.opts.logFile), { recursive: true });
     const out = openSync(this.opts.logFile, "a");
     const child = spawn(process.execPath, args, { env, stdio: ["ignore", out, out, "ipc"] });
     closeSync(out);
     this.child = child;
     const found: Partial<AzuritePorts> = {};
+    this.sockets = {};
     return new Promise<AzuritePorts>((resolve, reject) => {
       const limit = this.opts.startTimeoutMs ?? 30_000;
       const timer = setTimeout(() => fail(`Azurite did not listen within ${limit} ms`), limit);
@@ -190,12 +226,20 @@ export class AzuriteProcess {
       const onExit = (code: number | null): void => fail(`Azurite exited (code ${code}) before listening`);
       child.once("exit", onExit);
       child.once("error", (e) => fail(`Azurite could not start: ${e.message}`));
-      child.on("message", (m: { kind?: string; seq?: number; service?: AzuriteService; port?: number }) => {
+      type Message = {
+        kind?: string;
+        seq?: number;
+        service?: AzuriteService;
+        port?: number;
+        socket?: string;
+      };
+      child.on("message", (m: Message) => {
         if (m?.kind === "accounts-applied" && m.seq !== undefined) {
           this.acks.get(m.seq)?.();
           this.acks.delete(m.seq);
         } else if (m?.kind === "listening" && m.service && SERVICES.includes(m.service)) {
           found[m.service] = m.port;
+          if (m.socket) this.sockets[m.service] = m.socket;
           if (SERVICES.every((x) => found[x] !== undefined)) {
             clearTimeout(timer);
             child.off("exit", onExit);

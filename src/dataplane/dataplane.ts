@@ -113,6 +113,7 @@ export class Dataplane {
       tracker,
       pools,
       azurite: () => azurite.ready(),
+      azuriteSocket: (service) => azurite.socketOf(service),
       options: gatewayOptions,
     });
     const leafs = new LeafCertificates(ca);

@@ -28,6 +28,8 @@ export interface ForwardTarget {
   protocol: "http:" | "https:";
   hostname: string;
   port: number;
+  /** A Unix socket to connect to instead of hostname:port. */
+  socketPath?: string;
   /** The Host header the service gets (Azurite reads the account from it, see gateway.ts). */
   hostHeader: string;
   /** Prepended to the request's path (an upstream URL's path). */
@@ -97,6 +99,7 @@ export function forward(
       protocol: target.protocol,
       hostname: target.hostname,
       port: target.port,
+      socketPath: target.socketPath,
       method: req.method,
       path: `${target.pathPrefix ?? ""}${req.url ?? "/"}`,
       headers,

@@ -29,6 +29,8 @@ export interface GatewayDeps {
   pools: UpstreamPools;
   /** Azurite's ports (waits while it restarts). */
   azurite(): Promise<AzuritePorts>;
+  /** The Unix socket an Azurite service also listens on, if any: the gateway's cheaper way in. */
+  azuriteSocket(service: AzuriteService): string | undefined;
   options: GatewayOptions;
 }
 
@@ -155,6 +157,7 @@ export class Gateway {
         protocol: "http:",
         hostname: "127.0.0.1",
         port: ports[route.service],
+        socketPath: this.deps.azuriteSocket(route.service),
         hostHeader: `${account}.${route.service}.localhost`,
       };
       servedBy = `azurite:${route.service}`;

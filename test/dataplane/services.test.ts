@@ -2,6 +2,8 @@
 // so, or served by the upstream the user named (with the source address the service would see); SQL's own
 // protocol is tunnelled, or closed with the service's error in the log; drops as timeouts; plain HTTP proxying.
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createServer as createHttpServer, type IncomingHttpHeaders, request } from "node:http";
 import { connect, createServer as createTcpServer, type AddressInfo, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -85,6 +87,23 @@ describe("services without Azurite", () => {
     const entry = lab.dp.log.query({ source: "vm-web", limit: 1 })[0]!;
     expect(entry).toMatchObject({ verdict: "deny", sourceIp: "51.140.10.20", stage: "firewall" });
     expect(entry.reason).toMatch(/^40615: Cannot open server 'sql-workloads'/);
+  });
+});
+
+describe("Azurite behind the gateway", () => {
+  it("logs each request with the address the service would see, not the gateway's", async () => {
+    const r = await get(lab.agent("vm-app", 1), "stgworkloads.blob.core.windows.net", "/pub/small");
+    expect(r.status).toBe(200);
+    // Azurite writes its access log as it answers; give the line a moment to reach the file.
+    let lines: string[] = [];
+    for (let i = 0; i < 20 && lines.length === 0; i++) {
+      await new Promise((done) => setTimeout(done, 50));
+      lines = readFileSync(join(lab.dir, "azurite.log"), "utf8")
+        .split("\n")
+        .filter((l) => l.includes('"GET /pub/small HTTP/1.1" 200'));
+    }
+    // vm-app reaches stgworkloads over its subnet's service endpoint: the account sees its private address.
+    expect(lines.at(-1)).toMatch(/^10\.0\.1\.4 - - \[/);
   });
 });
 

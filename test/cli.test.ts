@@ -89,6 +89,26 @@ describe("trace --json", () => {
     expect(t.decidedBy).toMatchObject({ stage: "firewall", rule: "networkAcls.defaultAction=Deny" });
     expect(t.response).toMatchObject({ status: 403, code: "AuthorizationFailure" });
   });
+
+  it("an http:// URL meets secure transfer required: 400 AccountRequiresHttps, unless the account allows http", async () => {
+    // vm-web reaches stgworkloads on any port (nsg-app limits vm-app to 443).
+    const http = BLOB.replace("https://", "http://");
+    const r = await cli("trace", "--estate", LAB, "--from", "vm-web", "--to", http, "--json");
+    const t = JSON.parse(r.out);
+    expect(t.verdict).toBe("Deny");
+    expect(t.decidedBy).toMatchObject({ stage: "firewall", rule: "supportsHttpsTrafficOnly=true" });
+    expect(t.response).toMatchObject({ status: 400, code: "AccountRequiresHttps" });
+    const lab = JSON.parse(readFileSync(LAB, "utf8")) as {
+      resources: { name: string; properties: object }[];
+    };
+    const stg = lab.resources.find((x) => x.name === "stgworkloads")!;
+    stg.properties = { ...stg.properties, supportsHttpsTrafficOnly: false };
+    const relaxed = tmp("estate.json", JSON.stringify(lab));
+    const again = JSON.parse(
+      (await cli("trace", "--estate", relaxed, "--from", "vm-web", "--to", http, "--json")).out,
+    );
+    expect(again.verdict).toBe("Allow");
+  });
 });
 
 describe("bad input: one line naming the file and the resource, exit 2", () => {

@@ -10,7 +10,7 @@ import { paasServiceByType } from "../model/serviceCatalog.js";
 import type { AzuritePorts, AzuriteService } from "./azurite.js";
 import type { ConnectionChange, ConnectionTracker, TrackedConnection } from "./connections.js";
 import { type ForwardTarget, forward, splice, type UpstreamPools } from "./forward.js";
-import { checkRequest, type FlowDecision, type OpenFlow, openFlow, transportDenial } from "./pipeline.js";
+import { checkRequest, type FlowDecision, type OpenFlow, openFlow } from "./pipeline.js";
 import type { LogVerdict, RequestLog, RequestLogEntry } from "./requestLog.js";
 import { type DropMode, dropConnection, sendRefusal, sendServiceResponse } from "./responses.js";
 import type { Source } from "./sources.js";
@@ -108,28 +108,14 @@ export class Gateway {
     const { flow, source } = conn;
     const requestId = randomUUID();
     const headers = flow.kind === "appService" ? flatHeaders(req.headers) : undefined;
-    const result = checkRequest(this.estate, flow, { headers, requestId, time: new Date() });
+    const secure = (req.socket as TLSSocket).encrypted === true;
+    const result = checkRequest(this.estate, flow, { secure, headers, requestId, time: new Date() });
     const at = { method: req.method, path: req.url, sourceIp: flow.sourceIp, requestId };
     const destination = `${flow.host}:${flow.port}`;
     if (!result) {
       // The resource is gone, and its name with it: the connection cannot carry on [INF].
       this.write(source, destination, "reset", { ...at, reason: `${flow.resourceName} no longer exists` });
       dropConnection(conn.socket, "reset", 0);
-      return;
-    }
-    const secure = (req.socket as TLSSocket).encrypted === true;
-    const insecure = transportDenial(this.estate, flow, secure, { requestId, time: new Date() });
-    if (insecure) {
-      sendServiceResponse(req, res, insecure);
-      const ms = performance.now() - started;
-      this.write(source, destination, "deny", {
-        ...at,
-        stage: "service",
-        rule: "supportsHttpsTrafficOnly",
-        reason: insecure.message,
-        status: insecure.status,
-        ms,
-      });
       return;
     }
     const decided = { stage: "firewall", rule: result.rule, reason: result.reason };
@@ -205,7 +191,12 @@ export class Gateway {
   raw(conn: TrackedConnection, client: Socket): void {
     const { flow, source } = conn;
     const destination = `${flow.host}:${flow.port}`;
-    const result = checkRequest(this.estate, flow, { requestId: randomUUID(), time: new Date() });
+    // SQL-like protocols carry their own TLS inside the tunnel: secure transfer is storage's alone.
+    const result = checkRequest(this.estate, flow, {
+      secure: true,
+      requestId: randomUUID(),
+      time: new Date(),
+    });
     const route = this.routeOf(flow);
     if (!result || result.decision === "Deny") {
       const reason =

@@ -8,6 +8,7 @@ import { lab, propsOf } from "./testLab.js";
 const estate = lab();
 const source = (name: string) => sourcesOf(estate).find((s) => s.name === name)!;
 const facts = {
+  secure: true,
   requestId: "11111111-2222-3333-4444-555555555555",
   time: new Date("2026-01-02T03:04:05.678Z"),
 };
@@ -70,6 +71,20 @@ describe("each request", () => {
     expect(r.response.body).toBe(
       `\uFEFF<?xml version="1.0" encoding="utf-8"?><Error><Code>AuthorizationFailure</Code><Message>This request is not authorized to perform this operation.\nRequestId:${facts.requestId}\nTime:2026-01-02T03:04:05.6780000Z</Message></Error>`,
     );
+  });
+
+  it("over plain http, meets storage's secure transfer requirement first: 400 AccountRequiresHttps", () => {
+    const d = openFlow(estate, source("vm-web"), "stgworkloads.blob.core.windows.net", 80);
+    if (d.kind !== "open") throw new Error(d.kind);
+    const r = checkRequest(estate, d.flow, { ...facts, secure: false });
+    expect(r).toMatchObject({ decision: "Deny", rule: "supportsHttpsTrafficOnly=true" });
+    if (r?.decision !== "Deny") return;
+    expect(r.response).toMatchObject({ status: 400, code: "AccountRequiresHttps" });
+    expect(r.response.headers).toMatchObject({ "x-ms-error-code": "AccountRequiresHttps" });
+    const relaxed = lab((rs) => {
+      propsOf(rs, "stgworkloads").supportsHttpsTrafficOnly = false;
+    });
+    expect(checkRequest(relaxed, d.flow, { ...facts, secure: false })?.decision).toBe("Allow");
   });
 
   it("is checked against the estate of the moment: the connection keeps its origin, the rules are new", () => {

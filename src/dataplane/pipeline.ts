@@ -4,13 +4,8 @@
 // connection then meets the service firewall of the estate as it is at that moment, with the origin the
 // connection established (a firewall change applies to the next request; NSGs are stateful [S4]).
 import { finishTrace, parseDestination, type Trace, traceNetwork } from "../engine/index.js";
-import { buildDenial, evaluateWith, firewallFor } from "../engine/firewalls/index.js";
-import type {
-  FirewallRequest,
-  FirewallResult,
-  RequestOrigin,
-  ServiceResponse,
-} from "../engine/firewalls/types.js";
+import { evaluateWith, firewallFor } from "../engine/firewalls/index.js";
+import type { FirewallRequest, FirewallResult, RequestOrigin } from "../engine/firewalls/types.js";
 import type { Flow } from "../engine/flow.js";
 import type { PathKind } from "../engine/trace.js";
 import type { ArmResource } from "../model/arm.js";
@@ -146,6 +141,8 @@ function checkOf(estate: Estate, resourceId: string): Check | undefined {
 }
 
 export interface RequestFacts {
+  /** The request came over TLS (storage's secure transfer required refuses plain http). */
+  secure: boolean;
   /** HTTP request headers; App Service's header filters read them [S19]. */
   headers?: Record<string, string>;
   requestId: string;
@@ -169,25 +166,5 @@ export function checkRequest(
     host: flow.host,
     port: flow.port,
     ...facts,
-  });
-}
-
-/**
- * Storage's "secure transfer required" (`supportsHttpsTrafficOnly`, true unless set false): a request that did
- * not come over TLS gets AccountRequiresHttps. Checked before the firewall [INF: the order is not documented].
- */
-export function transportDenial(
-  estate: Estate,
-  flow: OpenFlow,
-  secure: boolean,
-  facts: RequestFacts,
-): ServiceResponse | undefined {
-  if (secure || flow.kind !== "storage") return undefined;
-  const account = estate.get(flow.resourceId);
-  if (account?.properties?.supportsHttpsTrafficOnly === false) return undefined;
-  return buildDenial("storageAccountRequiresHttps", {
-    resourceName: flow.resourceName,
-    requestId: facts.requestId,
-    time: facts.time,
   });
 }

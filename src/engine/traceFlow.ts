@@ -32,6 +32,8 @@ export interface Target {
   ip: IpAddress;
   host?: string;
   port: number;
+  /** The flow's URL scheme said https (true) or http (false); undefined without a scheme. */
+  secure?: boolean;
   /** The PaaS resource behind the address (via its public address or a private endpoint). */
   resource?: ArmResource;
   privateEndpoint?: PrivateEndpointIp;
@@ -133,7 +135,7 @@ function firewallStage(
 ): void {
   const resource = target.resource;
   if (!resource) return;
-  const request = { origin, host: target.host, port: target.port };
+  const request = { origin, host: target.host, port: target.port, secure: target.secure };
   const name = target.name;
   let result: FirewallResult;
   if (name) {
@@ -252,6 +254,7 @@ export function traceNetwork(estate: Estate, flow: Flow): NetworkPhase {
       return { builder: b, end: { reached: false } };
     }
     target = targetOfName(t, ip, dst.host, dst.port);
+    if (dst.scheme) target.secure = dst.scheme === "https";
   } else {
     ip = dst.ip;
     target = { ip, port: dst.port, ...resourceAt(estate, ip, undefined) };

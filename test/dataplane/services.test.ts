@@ -138,8 +138,8 @@ describe("plain HTTP proxying", () => {
     );
     expect(lab.dp.log.query({ source: "vm-web", limit: 1 })[0]).toMatchObject({
       verdict: "deny",
-      stage: "service",
-      rule: "supportsHttpsTrafficOnly",
+      stage: "firewall",
+      rule: "supportsHttpsTrafficOnly=true",
       status: 400,
     });
     const account = lab.estate.ofType("Microsoft.Storage/storageAccounts").find((a) => a.name === ACCOUNT)!;

@@ -44,6 +44,8 @@ interface StorageRules {
   bypassText: string;
   /** The primary location (it moves on failover); IP rules ignore clients from this region [S8]. */
   region: string | undefined;
+  /** Secure transfer required: supportsHttpsTrafficOnly, true unless set false (the default since 2019-04-01). */
+  httpsOnly: boolean;
 }
 
 type Ctx = EvalContext<StorageRules>;
@@ -101,6 +103,7 @@ function compile(resource: ArmResource, estate: Estate): StorageRules {
     bypass,
     bypassText,
     region: regionKey(p.primaryLocation ?? resource.location),
+    httpsOnly: p.supportsHttpsTrafficOnly !== false,
   };
 }
 
@@ -137,6 +140,18 @@ function exceptions(ctx: Ctx): FirewallResult | undefined {
   if (rules.exceptionsNote !== undefined && !request.caller) note(ctx, rules.exceptionsNote);
   return undefined;
 }
+
+// Secure transfer required refuses http:// on every path, private endpoints included
+// [learn/storage/common/storage-require-secure-transfer]; before the network rules [INF: the order is not documented].
+const secureTransfer: Evaluator<StorageRules> = (ctx) => {
+  if (ctx.request.secure !== false || !ctx.rules.httpsOnly) return undefined;
+  return deny(
+    ctx,
+    "supportsHttpsTrafficOnly=true",
+    "the account requires secure transfer (supportsHttpsTrafficOnly) and the request is plain http.",
+    "storageAccountRequiresHttps",
+  );
+};
 
 const publicNetworkAccess: Evaluator<StorageRules> = (ctx) => {
   const pna = ctx.rules.publicNetworkAccess;
@@ -233,6 +248,7 @@ export const storageFirewall = defineFirewall<StorageRules>({
   resourceTypes: [ServiceTypes.storageAccount],
   compile,
   chain: [
+    secureTransfer,
     privateEndpointBypass,
     publicNetworkAccess,
     defaultAllow,

@@ -32,6 +32,8 @@ export interface FirewallRequest {
   /** The host name the client used, e.g. `stgworkloads.blob.core.windows.net`; selects sub-services (scm site, secondary). */
   host?: string;
   port: number;
+  /** Whether the request came over TLS; undefined when the caller does not say (taken as TLS). */
+  secure?: boolean;
   /** HTTP request headers (names case-insensitive); App Service header filters need them. */
   headers?: Record<string, string>;
   caller?: ServiceCaller;

@@ -43,6 +43,7 @@ export interface StorageAccountProperties {
   secondaryLocation?: string;
   isHnsEnabled?: boolean;
   primaryEndpoints?: Record<string, string>;
+  supportsHttpsTrafficOnly?: boolean;
 }
 
 // ---- SQL and the single servers that ride on the Microsoft.Sql endpoint ----

@@ -94,11 +94,22 @@ export async function handle(ctx: ArmContext, req: ArmRequest): Promise<ArmReply
   switch (p.kind) {
     case "subscriptions": {
       const snap = await ctx.state.snapshot();
-      const subs = [...new Set(snap.stored.map((s) => s.id.split("/")[2]!.toLowerCase()))];
+      const estate = snap.estate();
+      const caller = req.caller;
+      // Subscriptions - List: the subscriptions of the token's tenant that the caller has access to
+      // [learn/rest/api/resources/subscriptions/list "Gets all subscriptions for a tenant"].
+      const subs = [...new Set(snap.stored.map((s) => s.id.split("/")[2]!.toLowerCase()))]
+        .map((s) => ({ id: s, tenantId: estate.tenantOf(`/subscriptions/${s}`) }))
+        .filter(
+          (s) =>
+            !caller ||
+            (s.tenantId.toLowerCase() === caller.tenantId.toLowerCase() &&
+              caller.permissions.reaches(caller.objectId, `/subscriptions/${s.id}`)),
+        );
       return page(
         ctx,
         req,
-        subs.map((s) => subscriptionBody(s, snap.estate().tenantOf(`/subscriptions/${s}`))),
+        subs.map((s) => subscriptionBody(s.id, s.tenantId)),
       );
     }
     case "subscription": {

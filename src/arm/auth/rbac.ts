@@ -57,6 +57,17 @@ export class Permissions {
       return role !== undefined && roleAllows(role, action);
     });
   }
+
+  /** The principal holds some role at `scope`, above it or anywhere inside it (what lists a subscription). */
+  reaches(principalId: string, scope: string): boolean {
+    const who = principalId.toLowerCase();
+    return this.assignments.some((a) => {
+      const p = a.properties as RoleAssignmentProperties;
+      return (
+        p.principalId.toLowerCase() === who && (scopeCovers(p.scope, scope) || scopeCovers(scope, p.scope))
+      );
+    });
+  }
 }
 
 /** ARM's refusal of a request [the brief's text; OBS Azure/mpf #44 for its shape]. */

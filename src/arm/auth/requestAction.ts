@@ -24,9 +24,9 @@ function verb(method: string): string {
 }
 
 /**
- * What a request needs; undefined when ARM checks nothing beyond authentication. [INF] ARM filters the
- * subscription list by the caller's access instead of refusing it, and lets whoever started a long-running
- * operation poll it; vnetlab leaves both open to any authenticated caller.
+ * What a request needs; undefined when ARM checks nothing beyond authentication. ARM filters the subscription
+ * list by the caller's tenant and access instead of refusing it (dispatch.ts), and lets whoever started a
+ * long-running operation poll it [INF]; vnetlab leaves polling open to any authenticated caller.
  */
 export function requestPermission(method: string, path: ArmPath): RequestPermission | undefined {
   const v = verb(method);

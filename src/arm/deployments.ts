@@ -12,6 +12,7 @@ import { VnetlabError } from "../model/errors.js";
 import type { Estate } from "../model/estate.js";
 import { idKey } from "../model/resourceId.js";
 import type { ArmRequest } from "./dispatch.js";
+import type { OperationSite } from "./operations.js";
 import { resourceGroupOf } from "./resourceParts.js";
 import type { ArmContext, ArmReply } from "./server.js";
 
@@ -142,21 +143,10 @@ async function deploy(ctx: ArmContext, req: ArmRequest, id: string): Promise<Arm
   };
   const out = await ctx.pipeline.put(id, DEPLOYMENTS, record, {}, req.apiVersion);
   const op = ctx.operations.start(error ? { status: "Failed", error } : { status: "Succeeded" });
-  const sub = id.split("/")[2]!;
   return {
     status: out.created ? 201 : 200,
     body: out.resource,
-    headers: {
-      "Azure-AsyncOperation": ctx.operations.asyncOperationUrl(
-        req.baseUrl,
-        sub,
-        "Microsoft.Resources",
-        "global",
-        op,
-        req.apiVersion,
-      ),
-      "Retry-After": "0",
-    },
+    headers: ctx.operations.headers(siteOf(req, id), op, ["status"]),
   };
 }
 
@@ -230,20 +220,17 @@ async function deploymentAction(
     status: "Succeeded",
     result: { status: "Succeeded", properties: { changes, vnetlabReachability: reachability } },
   });
-  const sub = id.split("/")[2]!;
+  return { status: 202, headers: ctx.operations.headers(siteOf(req, id), op, ["result"]) };
+}
+
+/** Deployments are polled under Microsoft.Resources, location global. */
+function siteOf(req: ArmRequest, id: string): OperationSite {
   return {
-    status: 202,
-    headers: {
-      Location: ctx.operations.resultUrl(
-        req.baseUrl,
-        sub,
-        "Microsoft.Resources",
-        "global",
-        op,
-        req.apiVersion,
-      ),
-      "Retry-After": "0",
-    },
+    baseUrl: req.baseUrl,
+    subscriptionId: id.split("/")[2]!,
+    namespace: "Microsoft.Resources",
+    location: "global",
+    apiVersion: req.apiVersion,
   };
 }
 

@@ -180,19 +180,14 @@ async function resourceVerb(
   const asyncHeaders = (location: string | undefined): Record<string, string> => {
     if (!def.asyncWrites) return {};
     const op = ctx.operations.start({ status: "Succeeded" });
-    const loc = fixedLocation ?? location ?? "global";
-    const sub = id.split("/")[2]!;
-    return {
-      "Azure-AsyncOperation": ctx.operations.asyncOperationUrl(
-        req.baseUrl,
-        sub,
-        namespace,
-        loc,
-        op,
-        req.apiVersion,
-      ),
-      "Retry-After": "0",
+    const site = {
+      baseUrl: req.baseUrl,
+      subscriptionId: id.split("/")[2]!,
+      namespace,
+      location: fixedLocation ?? location ?? "global",
+      apiVersion: req.apiVersion,
     };
+    return ctx.operations.headers(site, op, ["status"]);
   };
   // Checks of the caller that need the body (serve --auth: the subnets the write links to), before any work.
   if (req.method === "PUT" || req.method === "PATCH") await ctx.beforeWrite?.(req, id, type);
@@ -275,16 +270,14 @@ async function action(
     return { status: 200, body: out.body };
   }
   const op = ctx.operations.start({ status: "Succeeded", result: out.body });
-  const ns = type.split("/")[0]!;
-  const loc = resource.location ?? "global";
-  return {
-    status: 202,
-    headers: {
-      Location: ctx.operations.resultUrl(req.baseUrl, sub, ns, loc, op, req.apiVersion),
-      "Azure-AsyncOperation": ctx.operations.asyncOperationUrl(req.baseUrl, sub, ns, loc, op, req.apiVersion),
-      "Retry-After": "0",
-    },
+  const site = {
+    baseUrl: req.baseUrl,
+    subscriptionId: sub,
+    namespace: type.split("/")[0]!,
+    location: resource.location ?? "global",
+    apiVersion: req.apiVersion,
   };
+  return { status: 202, headers: ctx.operations.headers(site, op, ["result", "status"]) };
 }
 
 async function locationOperation(

@@ -10,6 +10,15 @@ interface Operation {
   error?: { code: string; message: string };
 }
 
+/** Where an operation's status and result are polled. */
+export interface OperationSite {
+  baseUrl: string;
+  subscriptionId: string;
+  namespace: string;
+  location: string;
+  apiVersion: string;
+}
+
 /** Bounded: old operations are forgotten, as Azure forgets them after a while. */
 const MAX_OPERATIONS = 10_000;
 
@@ -29,25 +38,17 @@ export class Operations {
     return op;
   }
 
-  asyncOperationUrl(
-    baseUrl: string,
-    subscriptionId: string,
-    namespace: string,
-    location: string,
-    id: string,
-    apiVersion: string,
-  ): string {
-    return `${baseUrl}/subscriptions/${subscriptionId}/providers/${namespace}/locations/${location}/operations/${id}?api-version=${apiVersion}`;
-  }
-
-  resultUrl(
-    baseUrl: string,
-    subscriptionId: string,
-    namespace: string,
-    location: string,
-    id: string,
-    apiVersion: string,
-  ): string {
-    return `${baseUrl}/subscriptions/${subscriptionId}/providers/${namespace}/locations/${location}/operationResults/${id}?api-version=${apiVersion}`;
+  /**
+   * ARM's polling headers for operation `id`: Azure-AsyncOperation (status) and/or Location (result), under
+   * `/subscriptions/{sub}/providers/{namespace}/locations/{location}/`, with Retry-After: 0.
+   */
+  headers(site: OperationSite, id: string, poll: readonly ("status" | "result")[]): Record<string, string> {
+    const at = `${site.baseUrl}/subscriptions/${site.subscriptionId}/providers/${site.namespace}/locations/${site.location}`;
+    const q = `?api-version=${site.apiVersion}`;
+    return {
+      ...(poll.includes("result") ? { Location: `${at}/operationResults/${id}${q}` } : {}),
+      ...(poll.includes("status") ? { "Azure-AsyncOperation": `${at}/operations/${id}${q}` } : {}),
+      "Retry-After": "0",
+    };
   }
 }

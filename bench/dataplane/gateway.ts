@@ -1,8 +1,8 @@
-// The benchmark's gateway process: vnetlab's data plane (Azurite as its own child) on the seed-000 estate, as
+// The benchmark's gateway process: vnetlab's data plane (Azurite inside it) on the seed-000 estate, as
 // `vnetlab serve --dataplane` runs it, minus the ARM API; and, for the like-for-like baseline, a second Azurite
-// (blob only) that serves HTTPS itself with a certificate for 127.0.0.1. Prints one JSON line with what the load
-// generator needs; then answers each `cpu` line on stdin with the CPU time it and both Azurites have used; ends
-// with stdin.
+// (blob only, its own process) that serves HTTPS itself with a certificate for 127.0.0.1. Prints one JSON line
+// with what the load generator needs; then answers each `cpu` line on stdin with the CPU time this process and
+// the HTTPS Azurite have used; ends with stdin.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -82,7 +82,6 @@ lines.on("line", () => {
   process.stdout.write(
     `${JSON.stringify({
       gateway: (own.user + own.system) / 1000,
-      azurite: cpuOf(dp.azuritePid),
       azuriteHttps: cpuOf(httpsAzurite.child.pid),
     })}\n`,
   );

@@ -13,8 +13,8 @@
 //   --warmup S       unmeasured seconds per path and size before the runs (default 2)
 //   --connections N  concurrent keep-alive connections (default 16)
 //
-// Prints requests/s, MB/s, p50/p99 latency and the CPU each process spent per request (this client, the gateway,
-// Azurite) per path and size, the gateway/direct ratios against both baselines, the target (1 MiB throughput
+// Prints requests/s, MB/s, p50/p99 latency and the CPU spent per request by this client and by the server side
+// (vnetlab's process — gateway and Azurite — or the HTTPS Azurite's) per path and size, the gateway/direct ratios against both baselines, the target (1 MiB throughput
 // ≥ 0.8 of direct) and the machine. Exit code 1 when a response is not the blob it should be.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -94,18 +94,23 @@ const stopGateway = (): Promise<void> =>
 
 interface Cpu {
   client: number;
-  gateway: number;
-  azurite?: number;
+  /** vnetlab's process (gateway and Azurite), or the HTTPS Azurite's for that path. */
+  server: number;
+}
+
+interface CpuReading {
+  client: number;
+  vnetlab: number;
   azuriteHttps?: number;
 }
 
-/** CPU time used so far, ms: this process, the gateway, Azurite (Linux only). */
-async function cpuNow(): Promise<Cpu> {
+/** CPU time used so far, ms: this process, vnetlab's, the HTTPS Azurite's (Linux only). */
+async function cpuNow(): Promise<CpuReading> {
   const reply = nextLine();
   gatewayProcess.stdin!.write("cpu\n");
-  const r = JSON.parse(await reply) as { gateway: number; azurite?: number; azuriteHttps?: number };
+  const r = JSON.parse(await reply) as { gateway: number; azuriteHttps?: number };
   const own = process.cpuUsage();
-  return { client: (own.user + own.system) / 1000, ...r };
+  return { client: (own.user + own.system) / 1000, vnetlab: r.gateway, azuriteHttps: r.azuriteHttps };
 }
 
 const blobs: Record<string, Buffer> = {};
@@ -197,7 +202,7 @@ function getOnce(path: Path, label: string): Promise<{ ms: number; bytes: number
 
 /** CONNECTIONS loops of back-to-back GETs for `ms`. */
 async function load(path: Path, label: string, ms: number): Promise<Sample> {
-  const sample: Sample = { requests: 0, bytes: 0, ms: 0, latencies: [], cpu: { client: 0, gateway: 0 } };
+  const sample: Sample = { requests: 0, bytes: 0, ms: 0, latencies: [], cpu: { client: 0, server: 0 } };
   const before = await cpuNow();
   const started = performance.now();
   const until = started + ms;
@@ -213,14 +218,11 @@ async function load(path: Path, label: string, ms: number): Promise<Sample> {
   );
   sample.ms = performance.now() - started;
   const after = await cpuNow();
-  // The Azurite this path reaches.
-  const which = path === "https" ? "azuriteHttps" : "azurite";
-  const [a, b] = [after[which], before[which]];
-  sample.cpu = {
-    client: after.client - before.client,
-    gateway: after.gateway - before.gateway,
-    azurite: a !== undefined && b !== undefined ? a - b : undefined,
-  };
+  const server =
+    path === "https"
+      ? (after.azuriteHttps ?? Number.NaN) - (before.azuriteHttps ?? Number.NaN)
+      : after.vnetlab - before.vnetlab;
+  sample.cpu = { client: after.client - before.client, server };
   return sample;
 }
 
@@ -233,7 +235,7 @@ interface Result {
   mbps: number;
   p50: number;
   p99: number;
-  /** CPU ms per request, per process. */
+  /** CPU ms per request, client and server side. */
   cpu: Cpu;
 }
 
@@ -242,13 +244,13 @@ function summarize(samples: Sample[]): Result {
   const requests = samples.reduce((n, s) => n + s.requests, 0);
   const bytes = samples.reduce((n, s) => n + s.bytes, 0);
   const lat = samples.flatMap((s) => s.latencies).sort((a, b) => a - b);
-  const per = (k: keyof Cpu): number => samples.reduce((n, s) => n + (s.cpu[k] ?? Number.NaN), 0) / requests;
+  const per = (k: keyof Cpu): number => samples.reduce((n, s) => n + s.cpu[k], 0) / requests;
   return {
     rps: requests / (ms / 1000),
     mbps: bytes / (ms / 1000) / 1e6,
     p50: percentile(lat, 50),
     p99: percentile(lat, 99),
-    cpu: { client: per("client"), gateway: per("gateway"), azurite: per("azurite") },
+    cpu: { client: per("client"), server: per("server") },
   };
 }
 
@@ -282,13 +284,11 @@ console.log(
     .map((l) => f(l, 2))
     .join(" ")}\n`,
 );
-console.log(
-  "size    path         req/s     MB/s   p50 ms   p99 ms   CPU ms per request: client gateway azurite",
-);
+console.log("size    path         req/s     MB/s   p50 ms   p99 ms   CPU ms per request: client  server");
 for (const [label, r] of Object.entries(results)) {
   for (const path of PATHS) {
     const x = r[path];
-    const cpu = [x.cpu.client, path === "gateway" ? x.cpu.gateway : Number.NaN, x.cpu.azurite ?? Number.NaN]
+    const cpu = [x.cpu.client, x.cpu.server]
       .map((v) => (Number.isNaN(v) ? "-" : f(v, 2)).padStart(7))
       .join(" ");
     console.log(
@@ -304,8 +304,7 @@ for (const base of ["https", "direct"] as const) {
   );
   for (const [label, r] of Object.entries(results)) {
     const t = r.gateway.rps / r[base].rps;
-    const total = (x: Result): number =>
-      x.cpu.client + (x === r.gateway ? x.cpu.gateway : 0) + (x.cpu.azurite ?? 0);
+    const total = (x: Result): number => x.cpu.client + x.cpu.server;
     const target = label === "1 MiB" ? `   target ≥ ${TARGET}: ${t >= TARGET ? "met" : "missed"}` : "";
     console.log(
       `${label.padEnd(7)} ${f(t, 3)}  ${f(r.gateway.p50 / r[base].p50, 2)}  ${f(r.gateway.p99 / r[base].p99, 2)}  ${f(total(r.gateway) / total(r[base]), 2)}${target}`,

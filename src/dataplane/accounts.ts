@@ -1,11 +1,11 @@
 // Azurite's accounts follow the estate: one per storage account, with the keys the ARM API's listKeys returns
 // (derived from the account, see arm/providers/paas/storageKeys.ts), so a client that read its keys from ARM
 // signs requests Azurite accepts. An unchanged account set costs nothing; a changed one is sent to Azurite,
-// and requests forwarded afterwards wait until Azurite has it (AzuriteProcess.ready).
+// and requests forwarded afterwards wait until Azurite has it (Azurite.ready).
 import { storageAccountKeys } from "../arm/providers/paas/storageKeys.js";
 import type { Estate } from "../model/estate.js";
 import { ServiceTypes } from "../model/resources/services.js";
-import { accountsVariable, type AzuriteAccount, type AzuriteProcess } from "./azurite.js";
+import { accountsVariable, type Azurite, type AzuriteAccount } from "./azurite.js";
 
 /** The Azurite account of every storage account in the estate, by name (names are global in Azure). */
 export function azuriteAccountsOf(estate: Estate): AzuriteAccount[] {
@@ -27,7 +27,7 @@ export class AccountSync {
   private pending: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly azurite: AzuriteProcess,
+    private readonly azurite: Azurite,
     private readonly onError: (e: unknown) => void = () => undefined,
   ) {}
 

@@ -1,11 +1,14 @@
-// Azurite (the npm package, a dependency of vnetlab) as a child process on loopback ports of its own: blob,
-// queue and table, its data on disk (`--location`). Accounts come from AZURITE_ACCOUNTS, which Azurite re-reads
-// by itself only once a minute; vnetlab sends each new account set over IPC and has Azurite's own refresh run
-// at once, so accounts follow the estate without a restart.
-import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync } from "node:fs";
+// Azurite (the npm package, a dependency of vnetlab) inside vnetlab's own process: its blob, queue and table
+// servers listen on loopback ports of their own for direct use, and the gateway hands each allowed request
+// straight to the service's request listener — no second HTTP hop, so a download costs what Azurite serving
+// HTTPS itself costs (bench/dataplane). Accounts come from the estate: each server's account store is given
+// the set directly (Azurite itself would re-read AZURITE_ACCOUNTS once a minute), so several data planes in
+// one process keep their own.
+import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
-import { dirname } from "node:path";
+import type { AddressInfo } from "node:net";
+import { dirname, join } from "node:path";
 import { VnetlabError } from "../model/errors.js";
 
 export interface AzuriteAccount {
@@ -22,135 +25,184 @@ export interface AzuritePorts {
 
 export type AzuriteService = keyof AzuritePorts;
 
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
 export interface AzuriteOptions {
-  /** Azurite's data directory (`--location`). */
+  /** Azurite's data directory (its `--location`). */
   location: string;
-  /** Where Azurite's output (its access log: one line per request, with the client's address) is appended. */
+  /** Where Azurite's access log (one line per request, with the client's address) is appended. */
   logFile: string;
-  /** How long to wait for Azurite to listen (default 30 s). */
-  startTimeoutMs?: number;
 }
 
 const SERVICES: readonly AzuriteService[] = ["blob", "queue", "table"];
 
-/** Azurite's entry point, resolved from vnetlab's own dependencies. */
-function azuriteMain(): string {
-  return createRequire(import.meta.url).resolve("azurite/dist/src/azurite.js");
+/** What vnetlab uses of an Azurite server (Azurite ships JavaScript only; these are its dist classes' shapes). */
+interface AzuriteServer {
+  start(): Promise<void>;
+  close(): Promise<void>;
+  readonly httpServer: Server;
+  readonly accountDataStore?: AccountStore;
 }
 
-// Runs inside the child before Azurite itself (node -e CODE -- MAIN ARGS, so argv looks as Azurite expects):
-// - Azurite's access log prints express's req.ip, which honours X-Forwarded-For only under "trust proxy";
-//   trusting the nearest hop when it is loopback or the Unix socket (no address) lets the address vnetlab's
-//   gateway passes show in Azurite's log (and nobody else's).
-// - Each service also accepts connections on a Unix socket in VNETLAB_AZURITE_SOCKETS (the gateway's way in:
-//   a local socket skips the TCP/IP stack, which costs about as much again as the copy — bench/dataplane).
-// - Every account store Azurite creates is remembered, so that an `accounts` message can set AZURITE_ACCOUNTS
-//   and run the stores' own refresh (Azurite's README: the variable is re-read, normally every minute).
-// - Azurite prints "... service is successfully listening at URL"; those lines (with the socket) also go to
-//   vnetlab over IPC, so that Azurite's output (its access log) can go straight to a file.
-// - On SIGTERM Azurite shuts down by itself; the IPC channel must not keep the process alive after that.
-//   When vnetlab's process goes away the channel closes, which counts as SIGTERM.
-const LAUNCHER = `
-const main = process.argv[1];
-const load = require("node:module").createRequire(main);
-const express = load("express");
-const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
-const trust = (addr, i) => i === 0 && (addr === undefined || LOOPBACK.has(addr));
-const init = express.application.init;
-express.application.init = function () { init.call(this); this.set("trust proxy", trust); };
-const servers = [];
-for (const mod of [require("node:http"), require("node:https")]) {
-  const create = mod.createServer;
-  mod.createServer = function () { const s = create.apply(this, arguments); servers.push(s); return s; };
+interface AccountStore {
+  accounts: unknown;
+  refresh(): void;
+  parserAccountsEnvironmentString(value: string): unknown;
 }
-const socketDir = process.env.VNETLAB_AZURITE_SOCKETS;
-function localSocket(port, service, done) {
-  const server = servers.find((s) => s.address() && s.address().port === port);
-  if (!socketDir || !server) return done(undefined);
-  const path = require("node:path").join(socketDir, service + ".sock");
-  require("node:fs").rmSync(path, { force: true });
-  const local = require("node:net").createServer((c) => server.emit("connection", c));
-  local.on("error", () => done(undefined));
-  local.listen(path, () => done(path));
-}
-const Store = load("./common/AccountDataStore").default;
-const stores = new Set();
-const storeInit = Store.prototype.init;
-Store.prototype.init = function () { stores.add(this); return storeInit.apply(this, arguments); };
-const print = console.log;
-console.log = (...args) => {
-  const m = /Azurite (Blob|Queue|Table) service is successfully listening at \\S+:(\\d+)/.exec(String(args[0]));
-  if (m && process.connected) {
-    const service = m[1].toLowerCase(), port = Number(m[2]);
-    localSocket(port, service, (socket) => process.connected && process.send({ kind: "listening", service, port, socket }));
-  }
-  print(...args);
-};
-process.on("message", (m) => {
-  if (!m || m.kind !== "accounts") return;
-  if (m.value) process.env.AZURITE_ACCOUNTS = m.value; else delete process.env.AZURITE_ACCOUNTS;
-  for (const s of stores) s.refresh();
-  process.send({ kind: "accounts-applied", seq: m.seq });
-});
-process.once("SIGTERM", () => {
-  if (process.channel) process.channel.unref();
-  setTimeout(() => process.exit(0), 5000).unref();
-});
-process.on("disconnect", () => process.emit("SIGTERM", "SIGTERM"));
-load(main);
-`;
 
-/** AZURITE_ACCOUNTS: `name:key1:key2;...` (Azurite's README, "Customized storage accounts & keys"). */
+type Constructor<T> = new (...args: unknown[]) => T;
+type Constants = Record<string, unknown>;
+
+/** Azurite's modules, resolved from vnetlab's own dependencies. */
+const load = createRequire(createRequire(import.meta.url).resolve("azurite/dist/src/azurite.js"));
+const defaultOf = <T>(path: string): T => (load(path) as { default: T }).default;
+
+let expressPatched = false;
+/**
+ * Azurite's access log prints express's req.ip, which honours X-Forwarded-For only under "trust proxy". Every
+ * request Azurite gets either comes from the gateway (which sets the address the service would see) or from
+ * a client on loopback; trusting the nearest loopback hop shows the former's address and the latter's own.
+ */
+function trustLoopbackProxy(): void {
+  if (expressPatched) return;
+  expressPatched = true;
+  const express = load("express") as { application: { init(this: ExpressApp): void } };
+  const init = express.application.init;
+  const loopback = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+  express.application.init = function (this: ExpressApp) {
+    init.call(this);
+    this.set("trust proxy", (addr: string | undefined, i: number) => i === 0 && loopback.has(addr ?? ""));
+  };
+}
+
+interface ExpressApp {
+  set(name: string, value: unknown): void;
+}
+
+/** One persistence location per service instance (Azurite's default array is a shared module global). */
+function persistence(constants: Constants, arrayName: string, location: string, dir: string): unknown[] {
+  const [first] = constants[arrayName] as Record<string, unknown>[];
+  return [{ ...first, locationPath: join(location, dir) }];
+}
+
+function createServers(location: string, log: WriteStream): Record<AzuriteService, AzuriteServer> {
+  const blobC = load("./blob/utils/constants") as Constants;
+  const queueC = load("./queue/utils/constants") as Constants;
+  const tableC = load("./table/utils/constants") as Constants;
+  const at = (c: Constants, name: string): string => join(location, c[name] as string);
+  // Constructor arguments as Azurite's own main (dist/src/azurite.js) passes them: host, port 0 (any free one),
+  // keep-alive, databases, persistence, access log on (to `log`), no debug log, strict, no API version check
+  // (3.35 refuses current SDKs' x-ms-version otherwise, notes/dependencies.md), plain HTTP, no OAuth.
+  const common = [false, true, "", "", "", undefined, false, false] as const;
+  const blob = new (defaultOf<Constructor<object>>("./blob/BlobConfiguration"))(
+    ...["127.0.0.1", 0, blobC.DEFAULT_BLOB_KEEP_ALIVE_TIMEOUT],
+    ...[at(blobC, "DEFAULT_BLOB_LOKI_DB_PATH"), at(blobC, "DEFAULT_BLOB_EXTENT_LOKI_DB_PATH")],
+    persistence(
+      blobC,
+      "DEFAULT_BLOB_PERSISTENCE_ARRAY",
+      location,
+      blobC.DEFAULT_BLOB_PERSISTENCE_PATH as string,
+    ),
+    ...[true, log, false, undefined],
+    ...common,
+  );
+  const queue = new (defaultOf<Constructor<object>>("./queue/QueueConfiguration"))(
+    ...["127.0.0.1", 0, queueC.DEFAULT_QUEUE_KEEP_ALIVE_TIMEOUT],
+    ...[at(queueC, "DEFAULT_QUEUE_LOKI_DB_PATH"), at(queueC, "DEFAULT_QUEUE_EXTENT_LOKI_DB_PATH")],
+    persistence(
+      queueC,
+      "DEFAULT_QUEUE_PERSISTENCE_ARRAY",
+      location,
+      queueC.DEFAULT_QUEUE_PERSISTENCE_PATH as string,
+    ),
+    ...[true, log, false, undefined],
+    ...common,
+  );
+  // The table configuration orders its arguments differently (TableConfiguration.js).
+  const table = new (defaultOf<Constructor<object>>("./table/TableConfiguration"))(
+    ...["127.0.0.1", 0, tableC.DEFAULT_TABLE_KEEP_ALIVE_TIMEOUT, at(tableC, "DEFAULT_TABLE_LOKI_DB_PATH")],
+    ...[false, true, log, undefined],
+    ...common,
+  );
+  return {
+    blob: new (defaultOf<Constructor<AzuriteServer>>("./blob/BlobServer"))(blob),
+    queue: new (defaultOf<Constructor<AzuriteServer>>("./queue/QueueServer"))(queue),
+    table: new (defaultOf<Constructor<AzuriteServer>>("./table/TableServer"))(table),
+  };
+}
+
+/** AZURITE_ACCOUNTS' format: `name:key1:key2;...` (Azurite's README, "Customized storage accounts & keys"). */
 export function accountsVariable(accounts: readonly AzuriteAccount[]): string {
   return accounts.map((a) => [a.name, a.key1, ...(a.key2 ? [a.key2] : [])].join(":")).join(";");
 }
 
-export class AzuriteProcess {
-  private child: ChildProcess | undefined;
+export class Azurite {
+  private servers: Record<AzuriteService, AzuriteServer> | undefined;
+  private listeners: Record<AzuriteService, RequestListener> | undefined;
   private current: Promise<AzuritePorts> | undefined;
   private ports: AzuritePorts | undefined;
-  private seq = 0;
-  private readonly acks = new Map<number, () => void>();
-  private sockets: Partial<Record<AzuriteService, string>> = {};
+  private log: WriteStream | undefined;
+  private readonly emulatorAccounts = new Map<AccountStore, unknown>();
 
   constructor(private readonly opts: AzuriteOptions) {}
-
-  /** The child's process id while it runs. */
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
 
   /** Starts Azurite with these accounts; resolves with its ports once it listens. */
   start(accounts: readonly AzuriteAccount[]): Promise<AzuritePorts> {
     if (this.current) throw new VnetlabError("DataplaneStartFailed", "Azurite is started already");
-    this.current = this.spawn(accounts).then((ports) => (this.ports = ports));
+    this.current = this.startServers(accounts).then((ports) => (this.ports = ports));
     return this.current;
   }
 
-  /** Replaces Azurite's accounts; later `ready()` calls wait until Azurite has them. */
+  private async startServers(accounts: readonly AzuriteAccount[]): Promise<AzuritePorts> {
+    trustLoopbackProxy();
+    mkdirSync(this.opts.location, { recursive: true });
+    mkdirSync(dirname(this.opts.logFile), { recursive: true });
+    this.log = createWriteStream(this.opts.logFile, { flags: "a" });
+    try {
+      const servers = createServers(this.opts.location, this.log);
+      this.servers = servers;
+      for (const s of SERVICES) {
+        const store = servers[s].accountDataStore;
+        if (!store) continue;
+        // Azurite's refresh re-reads the process-wide variable; this server reads the set given here instead.
+        store.refresh = () => undefined;
+        this.emulatorAccounts.set(store, store.accounts);
+      }
+      this.setAccountsNow(accounts);
+      for (const s of SERVICES) await servers[s].start();
+      const ports = {} as AzuritePorts;
+      const listeners = {} as Record<AzuriteService, RequestListener>;
+      for (const s of SERVICES) {
+        ports[s] = (servers[s].httpServer.address() as AddressInfo).port;
+        listeners[s] = servers[s].httpServer.listeners("request")[0] as RequestListener;
+      }
+      this.listeners = listeners;
+      return ports;
+    } catch (e) {
+      await this.stop();
+      throw new VnetlabError("DataplaneStartFailed", `Azurite could not start: ${(e as Error).message}`);
+    }
+  }
+
+  private setAccountsNow(accounts: readonly AzuriteAccount[]): void {
+    const value = accountsVariable(accounts);
+    for (const s of SERVICES) {
+      const store = this.servers?.[s].accountDataStore;
+      if (!store) continue;
+      // No accounts at all: Azurite's own fallback, its well-known emulator account.
+      store.accounts =
+        value === "" ? this.emulatorAccounts.get(store) : store.parserAccountsEnvironmentString(value);
+    }
+  }
+
+  /** Replaces Azurite's accounts; requests served afterwards see them. */
   setAccounts(accounts: readonly AzuriteAccount[]): Promise<AzuritePorts> {
     const before = this.ready();
-    this.current = before.then(
-      (ports) =>
-        new Promise<AzuritePorts>((resolve, reject) => {
-          const child = this.child;
-          if (!child?.connected)
-            return reject(new VnetlabError("DataplaneStartFailed", "Azurite is not running"));
-          const seq = ++this.seq;
-          this.acks.set(seq, () => resolve(ports));
-          child.send({ kind: "accounts", seq, value: accountsVariable(accounts) }, (e) => {
-            if (!e) return;
-            this.acks.delete(seq);
-            reject(
-              new VnetlabError("DataplaneStartFailed", `Azurite did not take the accounts: ${e.message}`),
-            );
-          });
-        }),
-    );
-    // A failed update leaves Azurite as it was: later requests still go to it.
-    const settled = this.current;
-    this.current = settled.catch(() => before);
-    return settled;
+    this.current = before.then((ports) => {
+      this.setAccountsNow(accounts);
+      return ports;
+    });
+    return this.current;
   }
 
   /** Azurite's ports, once it listens and has the latest accounts. */
@@ -164,89 +216,22 @@ export class AzuriteProcess {
     return this.ports;
   }
 
-  /** The Unix socket a service also listens on, where there is one (see LAUNCHER). */
-  socketOf(service: AzuriteService): string | undefined {
-    return this.sockets[service];
+  /** The request listener of a service (after `ready()`): what the gateway hands allowed requests to. */
+  listener(service: AzuriteService): RequestListener {
+    const l = this.listeners?.[service];
+    if (!l) throw new VnetlabError("DataplaneStartFailed", "Azurite is not running");
+    return l;
   }
 
-  /** Stops Azurite (SIGTERM: its own graceful shutdown; SIGKILL after 5 s). */
+  /** Stops the servers (their own graceful close) and the access log. */
   async stop(): Promise<void> {
     await this.current?.catch(() => undefined);
-    const child = this.child;
-    this.child = undefined;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-        child.once("exit", () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.kill("SIGTERM");
-      });
-    }
-  }
-
-  private spawn(accounts: readonly AzuriteAccount[]): Promise<AzuritePorts> {
-    mkdirSync(this.opts.location, { recursive: true });
-    const args = [
-      "-e",
-      LAUNCHER,
-      "--",
-      azuriteMain(),
-      ...SERVICES.flatMap((s) => [`--${s}Host`, "127.0.0.1", `--${s}Port`, "0"]),
-      "--location",
-      this.opts.location,
-      // Azurite 3.35 refuses the x-ms-version of current SDKs without this (notes/dependencies.md).
-      "--skipApiVersionCheck",
-      "--disableTelemetry",
-    ];
-    const env: NodeJS.ProcessEnv = { ...process.env, AZURITE_ACCOUNTS: accountsVariable(accounts) };
-    if (accounts.length === 0) delete env.AZURITE_ACCOUNTS;
-    // Unix sockets only, and only where the path fits (sun_path holds 104-108 bytes); else TCP it is.
-    const socketDir = `${this.opts.location}.sockets`;
-    if (process.platform !== "win32" && Buffer.byteLength(socketDir) + "/queue.sock".length < 100) {
-      mkdirSync(socketDir, { recursive: true, mode: 0o700 });
-      env.VNETLAB_AZURITE_SOCKETS = socketDir;
-    } else delete env.VNETLAB_AZURITE_SOCKETS;
-    mkdirSync(dirname(this.opts.logFile), { recursive: true });
-    const out = openSync(this.opts.logFile, "a");
-    const child = spawn(process.execPath, args, { env, stdio: ["ignore", out, out, "ipc"] });
-    closeSync(out);
-    this.child = child;
-    const found: Partial<AzuritePorts> = {};
-    this.sockets = {};
-    return new Promise<AzuritePorts>((resolve, reject) => {
-      const limit = this.opts.startTimeoutMs ?? 30_000;
-      const timer = setTimeout(() => fail(`Azurite did not listen within ${limit} ms`), limit);
-      const fail = (why: string): void => {
-        clearTimeout(timer);
-        child.kill("SIGKILL");
-        reject(new VnetlabError("DataplaneStartFailed", `${why} (its output: ${this.opts.logFile})`));
-      };
-      const onExit = (code: number | null): void => fail(`Azurite exited (code ${code}) before listening`);
-      child.once("exit", onExit);
-      child.once("error", (e) => fail(`Azurite could not start: ${e.message}`));
-      type Message = {
-        kind?: string;
-        seq?: number;
-        service?: AzuriteService;
-        port?: number;
-        socket?: string;
-      };
-      child.on("message", (m: Message) => {
-        if (m?.kind === "accounts-applied" && m.seq !== undefined) {
-          this.acks.get(m.seq)?.();
-          this.acks.delete(m.seq);
-        } else if (m?.kind === "listening" && m.service && SERVICES.includes(m.service)) {
-          found[m.service] = m.port;
-          if (m.socket) this.sockets[m.service] = m.socket;
-          if (SERVICES.every((x) => found[x] !== undefined)) {
-            clearTimeout(timer);
-            child.off("exit", onExit);
-            resolve(found as AzuritePorts);
-          }
-        }
-      });
-    });
+    const servers = this.servers;
+    this.servers = undefined;
+    this.listeners = undefined;
+    if (servers) await Promise.all(SERVICES.map((s) => servers[s].close().catch(() => undefined)));
+    const log = this.log;
+    this.log = undefined;
+    if (log) await new Promise<void>((resolve) => log.end(() => resolve()));
   }
 }

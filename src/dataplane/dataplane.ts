@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { Estate } from "../model/estate.js";
 import { VnetlabError } from "../model/errors.js";
 import { AccountSync } from "./accounts.js";
-import { type AzuritePorts, AzuriteProcess } from "./azurite.js";
+import { Azurite, type AzuritePorts } from "./azurite.js";
 import { ensureLocalCa, LeafCertificates, type LocalCa } from "./ca.js";
 import { ConnectionTracker } from "./connections.js";
 import { UpstreamPools } from "./forward.js";
@@ -77,7 +77,7 @@ export class Dataplane {
     readonly log: RequestLog,
     readonly gateway: Gateway,
     readonly tracker: ConnectionTracker,
-    private readonly azurite: AzuriteProcess,
+    private readonly azurite: Azurite,
     private readonly accounts: AccountSync,
     private readonly pools: UpstreamPools,
     private readonly leafs: LeafCertificates,
@@ -99,7 +99,7 @@ export class Dataplane {
     };
     mkdirSync(opts.dataDir, { recursive: true });
     const ca = await ensureLocalCa(opts.dataDir);
-    const azurite = new AzuriteProcess({
+    const azurite = new Azurite({
       location: join(opts.dataDir, "azurite"),
       logFile: join(opts.dataDir, "azurite.log"),
     });
@@ -112,8 +112,10 @@ export class Dataplane {
       log,
       tracker,
       pools,
-      azurite: () => azurite.ready(),
-      azuriteSocket: (service) => azurite.socketOf(service),
+      azurite: async (service) => {
+        await azurite.ready();
+        return azurite.listener(service);
+      },
       options: gatewayOptions,
     });
     const leafs = new LeafCertificates(ca);
@@ -161,18 +163,13 @@ export class Dataplane {
     return this.sources().find((s) => s.id === k || s.name.toLowerCase() === k);
   }
 
-  /** Azurite's ports, once it listens (waits through a restart). */
+  /** Azurite's ports, once it listens and has the latest accounts. */
   azuritePorts(): Promise<AzuritePorts> {
     return this.azurite.ready();
   }
 
   knownAzuritePorts(): AzuritePorts | undefined {
     return this.azurite.knownPorts;
-  }
-
-  /** Azurite's process id (for measurements). */
-  get azuritePid(): number | undefined {
-    return this.azurite.pid;
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ import {
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
+import type { RequestListener } from "./azurite.js";
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1), which a proxy does not pass on; `expect` was answered already. */
 const HOP_BY_HOP = new Set([
@@ -28,8 +29,6 @@ export interface ForwardTarget {
   protocol: "http:" | "https:";
   hostname: string;
   port: number;
-  /** A Unix socket to connect to instead of hostname:port. */
-  socketPath?: string;
   /** The Host header the service gets (Azurite reads the account from it, see gateway.ts). */
   hostHeader: string;
   /** Prepended to the request's path (an upstream URL's path). */
@@ -99,7 +98,6 @@ export function forward(
       protocol: target.protocol,
       hostname: target.hostname,
       port: target.port,
-      socketPath: target.socketPath,
       method: req.method,
       path: `${target.pathPrefix ?? ""}${req.url ?? "/"}`,
       headers,
@@ -131,6 +129,43 @@ export function forward(
       done({ status: answer?.statusCode, error: new Error("the client closed the connection") });
     });
     req.pipe(up);
+  });
+}
+
+/**
+ * Hands `req` to a request listener in this process (Azurite's), as the server it belongs to would, with the
+ * Host it reads the account from and the address the service would see in X-Forwarded-For. Resolves when the
+ * exchange ends; never rejects (a listener that throws ends it with an error).
+ */
+export function handOver(
+  listener: RequestListener,
+  req: IncomingMessage,
+  res: ServerResponse,
+  headers: { host: string; for?: string },
+): Promise<ForwardResult> {
+  return new Promise((resolve) => {
+    req.headers.host = headers.host;
+    // The client's own X-Forwarded-For never reaches the service: only what the gateway knows.
+    if (headers.for) req.headers["x-forwarded-for"] = headers.for;
+    else delete req.headers["x-forwarded-for"];
+    // Not for Azurite: under "trust proxy" express would read the account from X-Forwarded-Host.
+    delete req.headers["x-forwarded-host"];
+    res.once("close", () =>
+      resolve(
+        res.writableFinished
+          ? { status: res.statusCode }
+          : {
+              status: res.headersSent ? res.statusCode : undefined,
+              error: new Error("the exchange ended early"),
+            },
+      ),
+    );
+    try {
+      listener(req, res);
+    } catch (e) {
+      if (!res.headersSent) resolve({ error: e as Error });
+      res.destroy();
+    }
   });
 }
 

@@ -7,9 +7,16 @@ import { connect as tcpConnect, type Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import type { Estate } from "../model/estate.js";
 import { paasServiceByType } from "../model/serviceCatalog.js";
-import type { AzuritePorts, AzuriteService } from "./azurite.js";
+import type { AzuriteService, RequestListener } from "./azurite.js";
 import type { ConnectionChange, ConnectionTracker, TrackedConnection } from "./connections.js";
-import { type ForwardTarget, forward, splice, type UpstreamPools } from "./forward.js";
+import {
+  type ForwardResult,
+  type ForwardTarget,
+  forward,
+  handOver,
+  splice,
+  type UpstreamPools,
+} from "./forward.js";
 import { checkRequest, type FlowDecision, type OpenFlow, openFlow } from "./pipeline.js";
 import type { LogVerdict, RequestLog, RequestLogEntry } from "./requestLog.js";
 import { type DropMode, dropConnection, sendRefusal, sendServiceResponse } from "./responses.js";
@@ -27,10 +34,8 @@ export interface GatewayDeps {
   log: RequestLog;
   tracker: ConnectionTracker;
   pools: UpstreamPools;
-  /** Azurite's ports (waits while it restarts). */
-  azurite(): Promise<AzuritePorts>;
-  /** The Unix socket an Azurite service also listens on, if any: the gateway's cheaper way in. */
-  azuriteSocket(service: AzuriteService): string | undefined;
+  /** The request listener of an Azurite service, once Azurite has the latest accounts. */
+  azurite(service: AzuriteService): Promise<RequestListener>;
   options: GatewayOptions;
 }
 
@@ -131,26 +136,22 @@ export class Gateway {
       this.write(source, destination, "refused", { ...at, ...decided, status: 502, reason: route.message });
       return;
     }
-    let target: ForwardTarget;
+    let out: ForwardResult;
     let servedBy: string;
     if (route.kind === "azurite") {
-      const ports = await this.deps.azurite();
       const secondary = /_secondary$/i.test(flow.subresource ?? "");
       // Azurite's production-style URL: the account is the Host's first label and the path stays as the client
       // signed it (SharedKey signs `/account/path`; Azurite's path-style URL would need `/account/account/path`).
       const account = `${flow.resourceName.toLowerCase()}${secondary ? "-secondary" : ""}`;
-      target = {
-        protocol: "http:",
-        hostname: "127.0.0.1",
-        port: ports[route.service],
-        socketPath: this.deps.azuriteSocket(route.service),
-        hostHeader: `${account}.${route.service}.localhost`,
-      };
       servedBy = `azurite:${route.service}`;
+      out = await handOver(await this.deps.azurite(route.service), req, res, {
+        host: `${account}.${route.service}.localhost`,
+        for: flow.sourceIp,
+      });
     } else {
       const u = route.url;
       const port = Number(u.port) || (u.protocol === "https:" ? 443 : 80);
-      target = {
+      const target: ForwardTarget = {
         protocol: u.protocol === "https:" ? "https:" : "http:",
         hostname: u.hostname.replace(/^\[|\]$/g, ""),
         port,
@@ -158,9 +159,8 @@ export class Gateway {
         pathPrefix: u.pathname.replace(/\/+$/, ""),
       };
       servedBy = u.origin;
+      out = await forward(req, res, target, { for: flow.sourceIp, host: flow.host }, this.deps.pools);
     }
-    const forwardedHost = route.kind === "upstream" ? flow.host : undefined;
-    const out = await forward(req, res, target, { for: flow.sourceIp, host: forwardedHost }, this.deps.pools);
     const ms = performance.now() - started;
     if (out.error && out.status === undefined) {
       sendRefusal(res, 502, "upstream-failed", `${servedBy} did not answer: ${out.error.message}`);

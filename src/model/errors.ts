@@ -172,6 +172,19 @@ export const errorCatalog = {
   RoleDefinitionDoesNotExist: { status: 404, source: "ARM Microsoft.Authorization" },
   PrincipalNotFound: { status: 400, source: "ARM Microsoft.Authorization" },
   InvalidRoleAssignmentId: { status: 400, source: "ARM Microsoft.Authorization [INF]" },
+  // Custom role definitions (src/arm/auth/roleDefinitions.ts). Codes, statuses and messages as ARM answered them in
+  // azure-sdk-for-net's recorded sessions (Authorization.Tests RoleDefinitionCreateTests / UpdateTests):
+  RoleDefinitionNameNullOrEmpty: { status: 400, source: "ARM Microsoft.Authorization [OBS]" },
+  MissingAssignableScopes: { status: 400, source: "ARM Microsoft.Authorization [OBS]" },
+  InvalidRoleDefinitionType: { status: 400, source: "ARM Microsoft.Authorization [OBS]" },
+  RoleDefinitionExists: { status: 409, source: "ARM Microsoft.Authorization [OBS]" },
+  RoleDefinitionWithSameNameExists: { status: 409, source: "ARM Microsoft.Authorization [OBS]" },
+  // The docs' troubleshooting quotes the code and message; the status is not published [INF].
+  RoleDefinitionHasAssignments: { status: 409, source: "ARM Microsoft.Authorization [docs; status INF]" },
+  // A role definition name that is not a GUID, and the root scope `/` in a custom role's assignable scopes
+  // (refused by the docs, with no published error) [INF].
+  InvalidRoleDefinitionId: { status: 400, source: "ARM Microsoft.Authorization [INF]" },
+  InvalidAssignableScope: { status: 400, source: "ARM Microsoft.Authorization [INF]" },
   // A `--principals` file or a principal created through the API that is not what vnetlab expects.
   InvalidPrincipals: { status: 400, source: "vnetlab" },
   // Entra ID's OAuth 2.0 errors (RFC 6749 §5.2 codes), answered in Entra's own JSON with an AADSTS number.

@@ -18,8 +18,18 @@ export function armRequest(
   body?: unknown,
   extraHeaders: Record<string, string> = {},
 ): Promise<HttpResult> {
+  return armTextRequest(h, method, path, body === undefined ? undefined : JSON.stringify(body), extraHeaders);
+}
+
+/** As armRequest, with the body sent as given (malformed JSON included). */
+export function armTextRequest(
+  h: Pick<Harness, "endpoint" | "ca">,
+  method: string,
+  path: string,
+  payload: string | undefined,
+  extraHeaders: Record<string, string> = {},
+): Promise<HttpResult> {
   const url = new URL(path, h.endpoint);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
       url,

@@ -22,7 +22,7 @@ export interface NewAssignment {
 }
 
 /** Role definition ids are answered below the subscription of the scope, as ARM does. */
-export function roleDefinitionIdAt(scope: string, role: RoleDefinition): string {
+export function roleDefinitionIdAt(scope: string, role: Pick<RoleDefinition, "name">): string {
   const sub = parseResourceId(scope)?.subscriptionId;
   return `${sub ? `/subscriptions/${sub}` : ""}/providers/Microsoft.Authorization/roleDefinitions/${role.name}`;
 }

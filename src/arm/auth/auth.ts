@@ -9,7 +9,7 @@ import { VnetlabError } from "../../model/errors.js";
 import type { Estate } from "../../model/estate.js";
 import { idKey, parseResourceId } from "../../model/resourceId.js";
 import { createMemoryStore } from "../../store/memoryStore.js";
-import type { ResourceStore } from "../../store/types.js";
+import type { ResourceStore, StoredResource } from "../../store/types.js";
 import type { ArmPath } from "../armPath.js";
 import type { ArmState } from "../armState.js";
 import type { ArmRequest } from "../dispatch.js";
@@ -20,6 +20,7 @@ import { hasLinkedSubnets, linkedSubnets, rechecksEveryUpdate } from "./linkedSu
 import { type Credentialed, Directory, type PrincipalsFile } from "./principals.js";
 import { authorizationFailed, linkedAuthorizationFailed, linkedTenantFailed, Permissions } from "./rbac.js";
 import { requestPermission } from "./requestAction.js";
+import { RoleCatalogue, ROLE_DEFINITION_TYPE } from "./roleCatalogue.js";
 import { builtInRole, JOIN_VIA_SERVICE_ENDPOINT } from "./roles.js";
 import {
   issueToken,
@@ -46,13 +47,22 @@ export interface AuthOptions {
   now?: () => number;
 }
 
+/** What the authorization store holds, as one request sees it. */
+export interface AuthorizationState {
+  version: number;
+  permissions: Permissions;
+  assignments: ArmResource[];
+  /** Built-in roles and the custom role definitions of every directory. */
+  roles: RoleCatalogue;
+}
+
 /** The bearer token of an `Authorization`-style header value, if it is one. */
 export const bearerOf = (value: string | undefined): string | undefined =>
   /^Bearer\s+(\S+)\s*$/i.exec(value ?? "")?.[1];
 
 export class ArmAuth {
   readonly now: () => number;
-  private cached: { version: number; permissions: Permissions; assignments: ArmResource[] } | undefined;
+  private cached: AuthorizationState | undefined;
 
   private constructor(
     readonly key: SigningKey,
@@ -127,13 +137,17 @@ export class ArmAuth {
     return { token, expiresOn: claims.exp, notBefore: claims.nbf };
   }
 
-  /** The role assignments in force, re-read only when the authorization store changed. */
-  async assignments(): Promise<{ permissions: Permissions; assignments: ArmResource[] }> {
+  /**
+   * The role assignments in force and the role catalogue they name (built-in roles and the store's custom role
+   * definitions), re-read only when the authorization store changed.
+   */
+  async assignments(): Promise<AuthorizationState> {
     const version = await this.store.version();
     if (this.cached?.version !== version) {
-      const stored = await this.store.list({ type: ROLE_ASSIGNMENT_TYPE });
-      const assignments = stored.map((s) => ({ ...s.resource, etag: s.etag }));
-      this.cached = { version, assignments, permissions: new Permissions(assignments) };
+      const withEtag = (s: StoredResource): ArmResource => ({ ...s.resource, etag: s.etag });
+      const assignments = (await this.store.list({ type: ROLE_ASSIGNMENT_TYPE })).map(withEtag);
+      const roles = new RoleCatalogue((await this.store.list({ type: ROLE_DEFINITION_TYPE })).map(withEtag));
+      this.cached = { version, assignments, roles, permissions: new Permissions(assignments, roles) };
     }
     return this.cached;
   }

@@ -1,7 +1,7 @@
-// Microsoft.Authorization under `serve --auth`: the built-in roleDefinitions (read-only) and roleAssignments
-// at any scope — subscription, resource group, resource — with ARM's URL scheme, bodies and errors
-// (azure-rest-api-specs authorization/…/stable/2022-04-01 and its examples). Role assignments are extension
-// resources, so they live in the authorization store, not in the estate.
+// Microsoft.Authorization under `serve --auth`: roleDefinitions (built-in and custom: roleDefinitions.ts) and
+// roleAssignments at any scope — subscription, resource group, resource — with ARM's URL scheme, bodies and errors
+// (azure-rest-api-specs authorization/…/stable/2022-04-01 and its examples). Role assignments and custom role
+// definitions are extension resources, so they live in the authorization store, not in the estate.
 import { randomUUID } from "node:crypto";
 import type { ArmResource } from "../../model/arm.js";
 import { VnetlabError } from "../../model/errors.js";
@@ -15,7 +15,8 @@ import type { ArmAuth } from "./auth.js";
 import type { Caller } from "./caller.js";
 import { isGuid } from "./principals.js";
 import { authorizationFailed, type RoleAssignmentProperties, scopeCovers } from "./rbac.js";
-import { BUILT_IN_ROLES, builtInRole, type RoleDefinition } from "./roles.js";
+import { roleGuid } from "./roleCatalogue.js";
+import { noSuchRole, roleDefinitionRequest } from "./roleDefinitions.js";
 
 const NS = "/providers/microsoft.authorization/";
 
@@ -40,40 +41,6 @@ export function parseAuthorizationPath(pathname: string): AuthorizationPath | un
   ];
   if (!kind || rest.length > 2) return undefined;
   return { scope: clean.slice(0, at), kind, ...(rest[1] ? { name: rest[1] } : {}) };
-}
-
-function definitionBody(role: RoleDefinition, scope: string): object {
-  return {
-    properties: {
-      roleName: role.roleName,
-      type: "BuiltInRole",
-      description: role.description,
-      assignableScopes: ["/"],
-      permissions: role.permissions,
-    },
-    id: `${scope}/providers/Microsoft.Authorization/roleDefinitions/${role.name}`,
-    type: "Microsoft.Authorization/roleDefinitions",
-    name: role.name,
-  };
-}
-
-/** [OBS azure-cli #21961] */
-const noSuchRole = (id: string): VnetlabError =>
-  new VnetlabError(
-    "RoleDefinitionDoesNotExist",
-    `The specified role definition with ID '${id}' does not exist.`,
-  );
-
-function roleDefinitions(p: AuthorizationPath, query: Record<string, string>): ArmReply {
-  if (p.name) {
-    const role = builtInRole(p.name);
-    if (!role) throw noSuchRole(p.name);
-    return { status: 200, body: definitionBody(role, p.scope) };
-  }
-  // `$filter=roleName eq 'Reader'` (az role definition list --name) and `type eq 'BuiltInRole'`.
-  const byName = /roleName\s+eq\s+'([^']*)'/i.exec(query.$filter ?? "")?.[1]?.toLowerCase();
-  const roles = BUILT_IN_ROLES.filter((r) => byName === undefined || r.roleName.toLowerCase() === byName);
-  return { status: 200, body: { value: roles.map((r) => definitionBody(r, p.scope)) } };
 }
 
 const shown = (r: ArmResource): object => {
@@ -103,10 +70,13 @@ async function putAssignment(
       "The request content was invalid: properties.roleDefinitionId and properties.principalId are required.",
     );
   }
-  const role = builtInRole(props.roleDefinitionId);
-  if (!role) throw noSuchRole(props.roleDefinitionId.split("/").pop()!);
-  const principal = await auth.directory.byObjectId(props.principalId);
   const tenant = (await state.snapshot()).estate().tenantOf(p.scope).toLowerCase();
+  const { assignments, roles } = await auth.assignments();
+  // A custom role is assignable only where it is available: at or below one of its assignable scopes, in its
+  // own directory [role-definitions#assignablescopes; the refusal's code and text are INF].
+  const role = roles.get(props.roleDefinitionId);
+  if (!role || !roles.visibleAt(role, p.scope, tenant)) throw noSuchRole(roleGuid(props.roleDefinitionId));
+  const principal = await auth.directory.byObjectId(props.principalId);
   if (!principal && !props.principalType) {
     // [OBS HubAndSpokeResearchEnclave #50]: without principalType ARM looks the principal up in the directory.
     throw new VnetlabError(
@@ -115,14 +85,13 @@ async function putAssignment(
     );
   }
   const id = `${p.scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
-  const { assignments } = await auth.assignments();
   const existing = assignments.find((a) => idKey(a.id) === idKey(id));
   const same = (a: ArmResource): boolean => {
     const x = a.properties as RoleAssignmentProperties;
     return (
       idKey(x.scope) === idKey(p.scope) &&
       x.principalId.toLowerCase() === props.principalId!.toLowerCase() &&
-      builtInRole(x.roleDefinitionId) === role
+      roleGuid(x.roleDefinitionId) === role.name
     );
   };
   if (existing && !same(existing)) {
@@ -183,14 +152,15 @@ export async function authorizationRequest(
   const { path: p, method } = req;
   checkApiVersion("Microsoft.Authorization", `Microsoft.Authorization/${p.kind}`, req.query["api-version"]);
   const verb = VERBS[method.toUpperCase()];
-  if (!verb || (p.kind === "roleDefinitions" && verb !== "read") || (verb !== "read" && !p.name)) {
-    throw new VnetlabError("HttpMethodNotAllowed", `The requested method '${method}' is not allowed.`); // built-in roles only
+  if (!verb || (verb !== "read" && !p.name)) {
+    throw new VnetlabError("HttpMethodNotAllowed", `The requested method '${method}' is not allowed.`);
   }
   const action = `Microsoft.Authorization/${p.kind}/${verb}`;
   if (p.scope !== "" && !caller.permissions.allows(caller.objectId, action, p.scope)) {
     throw authorizationFailed(caller.objectId, action, p.scope);
   }
-  if (p.kind === "roleDefinitions") return roleDefinitions(p, req.query);
+  if (p.kind === "roleDefinitions")
+    return roleDefinitionRequest(auth, caller, state, { verb, path: p, query: req.query, body: req.body });
   if (p.scope === "")
     throw new VnetlabError(
       "MissingSubscription",

@@ -5,7 +5,8 @@
 import type { ArmResource } from "../../model/arm.js";
 import { VnetlabError } from "../../model/errors.js";
 import { idKey } from "../../model/resourceId.js";
-import { builtInRole, type RoleDefinition } from "./roles.js";
+import type { RoleCatalogue } from "./roleCatalogue.js";
+import type { RoleDefinition } from "./roles.js";
 
 export interface RoleAssignmentProperties {
   roleDefinitionId: string;
@@ -44,16 +45,23 @@ export function scopeCovers(assigned: string, scope: string): boolean {
   return a === "" || s === a || s.startsWith(`${a}/`);
 }
 
-/** The role assignments in force when a request arrived, asked "may this principal do this here?". */
+/**
+ * The role assignments in force when a request arrived, asked "may this principal do this here?". Built-in and
+ * custom roles are evaluated alike (role-definitions: a custom role's Actions and NotActions are the same strings);
+ * an assignment whose custom role has been deleted grants nothing.
+ */
 export class Permissions {
-  constructor(private readonly assignments: readonly ArmResource[]) {}
+  constructor(
+    private readonly assignments: readonly ArmResource[],
+    private readonly roles: RoleCatalogue,
+  ) {}
 
   allows(principalId: string, action: string, scope: string): boolean {
     const who = principalId.toLowerCase();
     return this.assignments.some((a) => {
       const p = a.properties as RoleAssignmentProperties;
       if (p.principalId.toLowerCase() !== who || !scopeCovers(p.scope, scope)) return false;
-      const role = builtInRole(p.roleDefinitionId);
+      const role = this.roles.get(p.roleDefinitionId);
       return role !== undefined && roleAllows(role, action);
     });
   }

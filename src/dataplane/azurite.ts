@@ -32,6 +32,8 @@ export interface AzuriteOptions {
   location: string;
   /** Where Azurite's access log (one line per request, with the client's address) is appended. */
   logFile: string;
+  /** Told of failures that do not belong to a request (the access log cannot be written). */
+  onError?: (e: unknown) => void;
 }
 
 const SERVICES: readonly AzuriteService[] = ["blob", "queue", "table"];
@@ -60,8 +62,9 @@ const defaultOf = <T>(path: string): T => (load(path) as { default: T }).default
 let expressPatched = false;
 /**
  * Azurite's access log prints express's req.ip, which honours X-Forwarded-For only under "trust proxy". Every
- * request Azurite gets either comes from the gateway (which sets the address the service would see) or from
- * a client on loopback; trusting the nearest loopback hop shows the former's address and the latter's own.
+ * request Azurite gets either comes from the gateway (which sets the address the service would see) or from a
+ * client on Azurite's own loopback ports, whose X-Forwarded-* headers are dropped (see `guardDirect`); so
+ * trusting the nearest loopback hop shows the former's address and the latter's own.
  */
 function trustLoopbackProxy(): void {
   if (expressPatched) return;
@@ -131,6 +134,21 @@ function createServers(location: string, log: WriteStream): Record<AzuriteServic
   };
 }
 
+/**
+ * Azurite's own ports answer clients directly: their X-Forwarded-* headers are dropped, so that no client can
+ * choose the address Azurite logs or the protocol it checks a SAS against (`spr`). Returns the listener as it
+ * was, for the gateway, which sets those headers itself.
+ */
+function guardDirect(server: Server): RequestListener {
+  const listener = server.listeners("request")[0] as RequestListener;
+  server.removeListener("request", listener);
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    for (const h of ["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"]) delete req.headers[h];
+    listener(req, res);
+  });
+  return listener;
+}
+
 /** AZURITE_ACCOUNTS' format: `name:key1:key2;...` (Azurite's README, "Customized storage accounts & keys"). */
 export function accountsVariable(accounts: readonly AzuriteAccount[]): string {
   return accounts.map((a) => [a.name, a.key1, ...(a.key2 ? [a.key2] : [])].join(":")).join(";");
@@ -157,7 +175,10 @@ export class Azurite {
     trustLoopbackProxy();
     mkdirSync(this.opts.location, { recursive: true });
     mkdirSync(dirname(this.opts.logFile), { recursive: true });
-    this.log = createWriteStream(this.opts.logFile, { flags: "a" });
+    const log = createWriteStream(this.opts.logFile, { flags: "a" });
+    // A log that cannot be written must not take the process down with it.
+    log.on("error", (e) => this.opts.onError?.(e));
+    this.log = log;
     try {
       const servers = createServers(this.opts.location, this.log);
       this.servers = servers;
@@ -174,12 +195,12 @@ export class Azurite {
       const listeners = {} as Record<AzuriteService, RequestListener>;
       for (const s of SERVICES) {
         ports[s] = (servers[s].httpServer.address() as AddressInfo).port;
-        listeners[s] = servers[s].httpServer.listeners("request")[0] as RequestListener;
+        listeners[s] = guardDirect(servers[s].httpServer);
       }
       this.listeners = listeners;
       return ports;
     } catch (e) {
-      await this.stop();
+      await this.teardown();
       throw new VnetlabError("DataplaneStartFailed", `Azurite could not start: ${(e as Error).message}`);
     }
   }
@@ -198,11 +219,13 @@ export class Azurite {
   /** Replaces Azurite's accounts; requests served afterwards see them. */
   setAccounts(accounts: readonly AzuriteAccount[]): Promise<AzuritePorts> {
     const before = this.ready();
-    this.current = before.then((ports) => {
+    const next = before.then((ports) => {
       this.setAccountsNow(accounts);
       return ports;
     });
-    return this.current;
+    // A set Azurite refused leaves the last good one in force: later requests still reach Azurite.
+    this.current = next.catch(() => before);
+    return next;
   }
 
   /** Azurite's ports, once it listens and has the latest accounts. */
@@ -226,12 +249,21 @@ export class Azurite {
   /** Stops the servers (their own graceful close) and the access log. */
   async stop(): Promise<void> {
     await this.current?.catch(() => undefined);
+    await this.teardown();
+  }
+
+  private async teardown(): Promise<void> {
     const servers = this.servers;
     this.servers = undefined;
     this.listeners = undefined;
     if (servers) await Promise.all(SERVICES.map((s) => servers[s].close().catch(() => undefined)));
     const log = this.log;
     this.log = undefined;
-    if (log) await new Promise<void>((resolve) => log.end(() => resolve()));
+    // Requests still in flight may log after this: their lines are dropped, never written to an ended stream.
+    if (log) {
+      const end = new Promise<void>((resolve) => log.end(() => resolve()));
+      log.write = () => true;
+      await end;
+    }
   }
 }

@@ -102,6 +102,7 @@ export class Dataplane {
     const azurite = new Azurite({
       location: join(opts.dataDir, "azurite"),
       logFile: join(opts.dataDir, "azurite.log"),
+      onError: opts.onError,
     });
     const accounts = new AccountSync(azurite, opts.onError);
     await accounts.start(estate);

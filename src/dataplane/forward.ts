@@ -9,6 +9,7 @@ import {
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
+import type { TLSSocket } from "node:tls";
 import type { RequestListener } from "./azurite.js";
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1), which a proxy does not pass on; `expect` was answered already. */
@@ -145,11 +146,15 @@ export function handOver(
 ): Promise<ForwardResult> {
   return new Promise((resolve) => {
     req.headers.host = headers.host;
-    // The client's own X-Forwarded-For never reaches the service: only what the gateway knows.
+    // The client's own X-Forwarded-* never reach the service, only what the gateway knows: the address the
+    // service would see, and the protocol the client really used (Azurite checks a SAS's `spr` against it).
     if (headers.for) req.headers["x-forwarded-for"] = headers.for;
     else delete req.headers["x-forwarded-for"];
+    req.headers["x-forwarded-proto"] = (req.socket as TLSSocket).encrypted ? "https" : "http";
     // Not for Azurite: under "trust proxy" express would read the account from X-Forwarded-Host.
     delete req.headers["x-forwarded-host"];
+    // The proxy's own headers end here; the rest describe this very message (its framing) and stay.
+    for (const h of ["proxy-connection", "proxy-authorization", "proxy-authenticate"]) delete req.headers[h];
     res.once("close", () =>
       resolve(
         res.writableFinished
@@ -163,8 +168,9 @@ export function handOver(
     try {
       listener(req, res);
     } catch (e) {
+      // Before an answer began, the gateway answers 502 itself; after, the exchange can only be cut.
       if (!res.headersSent) resolve({ error: e as Error });
-      res.destroy();
+      else res.destroy();
     }
   });
 }

@@ -66,7 +66,9 @@ export class SourceProxy {
     private readonly deps: ProxyDeps,
     private readonly inner: Server,
   ) {
-    this.server = createHttpServer({ requestTimeout: 0 }, (req, res) => void this.onRequest(req, res));
+    this.server = createHttpServer({ requestTimeout: 0 }, (req, res) => {
+      this.onRequest(req, res).catch(() => res.destroy());
+    });
     this.server.headersTimeout = deps.headersTimeoutMs ?? 15_000;
     this.server.timeout = deps.idleTimeoutMs ?? 60_000;
     this.server.keepAliveTimeout = 5_000;

@@ -1,6 +1,6 @@
 // Azurite runs inside vnetlab's process: two data planes in one process (as tests and embedders start them)
 // each keep their own accounts, and an account set given to one never leaks to the other.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
@@ -65,5 +65,17 @@ describe("Azurite in vnetlab's process", () => {
     expect(await createContainer(portB, "stgcharlie", KEY_B)).toBe(404);
     await a.setAccounts([{ name: "stgcharlie", key1: KEY_B }]);
     expect(await createContainer(portA, "stgalpha", KEY_A)).toBe(404);
+  });
+
+  it("a start that fails (a corrupt database) is refused with the reason, and frees its ports", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vnetlab-azurite-bad-"));
+    dirs.push(dir);
+    mkdirSync(join(dir, "azurite"), { recursive: true });
+    writeFileSync(join(dir, "azurite", "__azurite_db_blob__.json"), "{ not json");
+    const bad = new Azurite({ location: join(dir, "azurite"), logFile: join(dir, "azurite.log") });
+    await expect(bad.start([{ name: "stgalpha", key1: KEY_A }])).rejects.toMatchObject({
+      code: "DataplaneStartFailed",
+    });
+    await bad.stop();
   });
 });

@@ -109,9 +109,14 @@ export function get(agent: TunnelAgent, host: string, path: string): Promise<Fet
 }
 
 /** GET straight from Azurite (path-style), for comparison. */
-export function getDirect(port: number, path: string, agent?: import("node:http").Agent): Promise<Fetched> {
+export function getDirect(
+  port: number,
+  path: string,
+  agent?: import("node:http").Agent,
+  headers: Record<string, string> = {},
+): Promise<Fetched> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path: `/${ACCOUNT}${path}`, agent }, (res) => {
+    const req = request({ host: "127.0.0.1", port, path: `/${ACCOUNT}${path}`, agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () =>

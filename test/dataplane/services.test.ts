@@ -8,7 +8,7 @@ import { createServer as createHttpServer, type IncomingHttpHeaders, request } f
 import { connect, createServer as createTcpServer, type AddressInfo, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deriveEstate } from "../../src/model/compileEstate.js";
-import { ACCOUNT, get, type LabDataplane, seedBlobs, startLabDataplane } from "./fixture.js";
+import { ACCOUNT, get, getDirect, type LabDataplane, seedBlobs, startLabDataplane } from "./fixture.js";
 
 const SMALL = randomBytes(4096);
 let lab: LabDataplane;
@@ -104,6 +104,19 @@ describe("Azurite behind the gateway", () => {
     }
     // vm-app reaches stgworkloads over its subnet's service endpoint: the account sees its private address.
     expect(lines.at(-1)).toMatch(/^10\.0\.1\.4 - - \[/);
+    // A client of Azurite's own port cannot choose the address it is logged under.
+    const direct = await getDirect(lab.blobPort, "/pub/small?direct=1", undefined, {
+      "x-forwarded-for": "6.6.6.6",
+    });
+    expect(direct.status).toBe(200);
+    let directLines: string[] = [];
+    for (let i = 0; i < 20 && directLines.length === 0; i++) {
+      await new Promise((done) => setTimeout(done, 50));
+      directLines = readFileSync(join(lab.dir, "azurite.log"), "utf8")
+        .split("\n")
+        .filter((l) => l.includes("direct=1"));
+    }
+    expect(directLines.at(-1)).toMatch(/^127\.0\.0\.1 - - \[/);
   });
 });
 

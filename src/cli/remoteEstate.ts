@@ -31,7 +31,17 @@ function tokenFor(url: string): Promise<string> {
 
 async function fetchToken(origin: string): Promise<string> {
   const { AZURE_TENANT_ID: tenant, AZURE_CLIENT_ID: client, AZURE_CLIENT_SECRET: secret } = process.env;
-  if (!tenant || !client || !secret) return "vnetlab";
+  if (!tenant && !client && !secret) return "vnetlab";
+  const missing = Object.entries({
+    AZURE_TENANT_ID: tenant,
+    AZURE_CLIENT_ID: client,
+    AZURE_CLIENT_SECRET: secret,
+  })
+    .filter(([, v]) => !v)
+    .map(([k]) => k);
+  // Half a principal is a mistake, not a wish to go anonymous.
+  if (missing.length > 0 || !tenant || !client || !secret)
+    throw new VnetlabError("InvalidEstate", `to sign in to ${origin}, also set ${missing.join(" and ")}`);
   const url = `${origin}/${encodeURIComponent(tenant)}/oauth2/v2.0/token`;
   const form = new URLSearchParams({
     grant_type: "client_credentials",

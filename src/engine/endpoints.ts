@@ -126,7 +126,7 @@ export function parseDestination(estate: Estate, text: string): FlowDestination 
     const port = url.port ? Number(url.port) : scheme === "https" ? 443 : 80;
     const host = url.hostname.replace(/^\[|\]$/g, "");
     const ip = parseIp(host);
-    if (ip) return { kind: "ip", ip, port };
+    if (ip) return { kind: "ip", ip, port, scheme };
     return {
       kind: "fqdn",
       host: canonicalHost(estate, host.toLowerCase()),

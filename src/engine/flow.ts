@@ -18,7 +18,7 @@ export type FlowSource =
 
 export type FlowDestination =
   | { kind: "fqdn"; host: string; port: number; scheme?: "http" | "https"; path?: string }
-  | { kind: "ip"; ip: IpAddress; port: number };
+  | { kind: "ip"; ip: IpAddress; port: number; scheme?: "http" | "https" };
 
 export interface Flow {
   source: FlowSource;

@@ -254,11 +254,12 @@ export function traceNetwork(estate: Estate, flow: Flow): NetworkPhase {
       return { builder: b, end: { reached: false } };
     }
     target = targetOfName(t, ip, dst.host, dst.port);
-    if (dst.scheme) target.secure = dst.scheme === "https";
   } else {
     ip = dst.ip;
     target = { ip, port: dst.port, ...resourceAt(estate, ip, undefined) };
   }
+  // Only a URL says whether the request is TLS; `host:port` leaves it unknown, which the services take as TLS.
+  if (dst.scheme) target.secure = dst.scheme === "https";
   const host = dst.kind === "fqdn" ? dst.host : undefined;
   const ipText = dst.kind === "fqdn" ? target.name!.ipText : formatIp(ip);
   const resource = target.resource;

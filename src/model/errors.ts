@@ -180,6 +180,10 @@ export const errorCatalog = {
   RoleDefinitionExists: { status: 409, source: "ARM Microsoft.Authorization [OBS]" },
   RoleDefinitionWithSameNameExists: { status: 409, source: "ARM Microsoft.Authorization [OBS]" },
   // The docs' troubleshooting quotes the code and message; the status is not published [INF].
+  RoleScopeBeingRemovedContainsAssignments: {
+    status: 400,
+    source: "ARM Microsoft.Authorization [OBS Azure/bicep#17145]",
+  },
   RoleDefinitionHasAssignments: { status: 409, source: "ARM Microsoft.Authorization [docs; status INF]" },
   // A role definition name that is not a GUID, and the root scope `/` in a custom role's assignable scopes
   // (refused by the docs, with no published error) [INF].

@@ -109,6 +109,9 @@ describe("serve --auth", () => {
         r.id.toLowerCase(),
       );
       expect(ids).toContain(NET_RG.toLowerCase());
+      // Half a principal: the missing variable is named.
+      const half = await cli({ AZURE_CLIENT_ID: P.reader.clientId }).catch((e: { stderr: string }) => e);
+      expect((half as { stderr: string }).stderr).toMatch(/also set AZURE_TENANT_ID and AZURE_CLIENT_SECRET/);
       // A wrong secret: Entra's error from the token endpoint, in one line.
       const wrong = await cli({
         AZURE_TENANT_ID: P.reader.tenantId,

@@ -10,6 +10,7 @@ import { RoleCatalogue } from "../../src/arm/auth/roleCatalogue.js";
 import {
   APP_RG,
   APP_SUB,
+  FOREIGN_SUB,
   NET_RG,
   NET_SUB,
   type NetworkedTest,
@@ -213,6 +214,34 @@ describe("a custom Subnet Joiner role", () => {
     expect(
       names(ok(await t.call("reader", "GET", definitions(sub(NET_SUB), "type eq 'CustomRole'")))),
     ).toEqual([JOINER]);
+  });
+
+  it("cannot be narrowed away from its assignments, nor reach into another directory", async () => {
+    // The assignment on snet-app would be stranded outside the role's scopes (and then grant nothing).
+    await refused(
+      t,
+      () =>
+        t.call(
+          "owner",
+          "PUT",
+          definition(sub(NET_SUB), JOINER),
+          roleBody("Subnet Joiner (network)", ["*"], [`${sub(NET_SUB)}/resourceGroups/rg-elsewhere`]),
+        ),
+      400,
+      "RoleScopeBeingRemovedContainsAssignments",
+    );
+    await refused(
+      t,
+      () =>
+        t.call(
+          "owner",
+          "PUT",
+          definition(sub(NET_SUB), JOINER),
+          roleBody("Subnet Joiner (network)", [JOIN, SUBNET_READ], [sub(NET_SUB), sub(FOREIGN_SUB)]),
+        ),
+      400,
+      "InvalidAssignableScope",
+    );
   });
 
   it("cannot be deleted while assigned; once unassigned it is deleted, and the subnet is closed again", async () => {

@@ -156,6 +156,17 @@ describe("§6 the private endpoint path bypasses the service firewall", () => {
     expect(t.decidedBy).toMatchObject({ stage: "firewall", rule: "privateEndpoint[pe-stg]" });
   });
 
+  it("secure transfer still applies on the PE path: http:// to the name or to the PE's address gets 400", () => {
+    for (const to of [BLOB.replace("https://", "http://"), `http://${PE_IP}/c/b.txt`]) {
+      const t = traceIn(estate(), "vm-app", to);
+      expect(t.verdict, to).toBe("Deny");
+      expect(t.decidedBy, to).toMatchObject({ stage: "firewall", rule: "supportsHttpsTrafficOnly=true" });
+      expect(t.response, to).toMatchObject({ status: 400, code: "AccountRequiresHttps" });
+    }
+    // Without a scheme nothing says the request is plain: taken as TLS, as clients of Azure Storage use.
+    expect(traceIn(estate(), "vm-app", `${PE_IP}:443`).verdict).toBe("Allow");
+  });
+
   it("a PE whose connection is not approved carries nothing", () => {
     const t = traceIn(estate({ status: "Pending" }), "vm-app", BLOB);
     expect(t.verdict).toBe("Deny");

@@ -62,7 +62,8 @@ export class Permissions {
       const p = a.properties as RoleAssignmentProperties;
       if (p.principalId.toLowerCase() !== who || !scopeCovers(p.scope, scope)) return false;
       const role = this.roles.get(p.roleDefinitionId);
-      return role !== undefined && roleAllows(role, action);
+      // A custom role grants only where it is assignable, whatever assignments outlived a change of its scopes.
+      return role !== undefined && this.roles.assignableAt(role, p.scope) && roleAllows(role, action);
     });
   }
 

@@ -85,6 +85,11 @@ export class RoleCatalogue {
     return scope === "" || role.assignableScopes.some((a) => scopeCovers(a, scope));
   }
 
+  /** Whether an assignment at `scope` may use the role: built-ins anywhere, custom roles at and below their scopes. */
+  assignableAt(role: RoleDefinition, scope: string): boolean {
+    return !isCustomRole(role) || role.assignableScopes.some((a) => scopeCovers(a, scope));
+  }
+
   /** Whether a custom role is assignable somewhere below `scope` (the list API's `atScopeAndBelow()`). */
   visibleBelow(role: RoleDefinition, scope: string, tenant: string): boolean {
     return (

@@ -17,7 +17,7 @@ import type { ArmAuth } from "./auth.js";
 import type { AuthorizationPath } from "./authorizationApi.js";
 import type { Caller } from "./caller.js";
 import { isGuid } from "./principals.js";
-import { authorizationFailed, type RoleAssignmentProperties } from "./rbac.js";
+import { authorizationFailed, type RoleAssignmentProperties, scopeCovers } from "./rbac.js";
 import {
   customRoleStoreId,
   type CustomRoleProperties,
@@ -208,6 +208,7 @@ function requireAtEvery(caller: Caller, action: string, scopes: readonly string[
 async function putDefinition(
   auth: ArmAuth,
   caller: Caller,
+  state: ArmState,
   tenant: string,
   p: AuthorizationPath,
   body: unknown,
@@ -226,8 +227,18 @@ async function putDefinition(
     );
   }
   const input = customRoleInput(guid, body);
+  // A role belongs to one directory: every assignable scope must be in it [INF: role-definitions#assignablescopes
+  // lists scopes "in the same Microsoft Entra tenant"].
+  const estate = (await state.snapshot()).estate();
+  const foreign = input.assignableScopes.find((s) => estate.tenantOf(s).toLowerCase() !== tenant);
+  if (foreign) {
+    throw new VnetlabError(
+      "InvalidAssignableScope",
+      `The assignable scope '${foreign}' is in another directory than the role definition.`,
+    ); // [INF]
+  }
   return retrying(async () => {
-    const { roles } = await auth.assignments();
+    const { roles, assignments } = await auth.assignments();
     const existing = roles.customRole(guid);
     if (existing && existing.tenantId !== tenant) {
       // GUIDs are one namespace in vnetlab; another directory's role keeps its own [INF].
@@ -239,6 +250,24 @@ async function putDefinition(
       ...input.assignableScopes,
       ...(existing?.assignableScopes ?? []),
     ]);
+    // Narrowing may not strand an assignment: ARM refuses [OBS Azure/bicep#17145, RoleScopeBeingRemovedContainsAssignments].
+    if (existing) {
+      const stranded = assignments.find((a) => {
+        const x = a.properties as RoleAssignmentProperties;
+        return (
+          roleGuid(x.roleDefinitionId) === guid &&
+          !input.assignableScopes.some((s) => scopeCovers(s, x.scope))
+        );
+      });
+      if (stranded) {
+        const scope = (stranded.properties as RoleAssignmentProperties).scope;
+        const removed = existing.assignableScopes.find((s) => scopeCovers(s, scope)) ?? scope;
+        throw new VnetlabError(
+          "RoleScopeBeingRemovedContainsAssignments",
+          `Role assignments found under scope '${removed}' which is being removed from the assignable scopes of role '${guid}'. Remove the role assignments first.`,
+        ); // the message's tail [INF]
+      }
+    }
     // Role names are unique in the directory, built-in roles included [custom-roles: "must be unique at the scope
     // of the directory"]; the message is the one public error output quotes [OBS Kong docs].
     const name = input.roleName.toLowerCase();
@@ -340,7 +369,7 @@ export async function roleDefinitionRequest(
     ); // [INF] vnetlab has no management groups
   }
   const tenant = await tenantOf(caller, state, p.scope);
-  if (verb === "write") return putDefinition(auth, caller, tenant, p, req.body);
+  if (verb === "write") return putDefinition(auth, caller, state, tenant, p, req.body);
   if (verb === "delete") return deleteDefinition(auth, caller, tenant, p);
   return getDefinitions(auth, tenant, p, req.query);
 }

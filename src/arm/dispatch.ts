@@ -88,6 +88,15 @@ function bodyOf(req: ArmRequest): ArmResource {
   return b;
 }
 
+/** Under `serve --auth`, the items of a list the caller may read, as ARM filters resource group and resource lists. */
+function readable<T extends { id: string; type: string }>(req: ArmRequest, items: T[]): T[] {
+  const caller = req.caller;
+  if (!caller) return items;
+  const readAction = (type: string): string =>
+    type === RG_TYPE ? "Microsoft.Resources/subscriptions/resourceGroups/read" : `${type}/read`;
+  return items.filter((r) => caller.permissions.allows(caller.objectId, readAction(r.type), r.id));
+}
+
 export async function handle(ctx: ArmContext, req: ArmRequest): Promise<ArmReply> {
   const p = req.path;
   const { pipeline } = ctx;
@@ -117,7 +126,11 @@ export async function handle(ctx: ArmContext, req: ArmRequest): Promise<ArmReply
       return { status: 200, body: subscriptionBody(p.subscriptionId, tenantId) };
     }
     case "resourceGroups":
-      return page(ctx, req, await pipeline.list(RG_TYPE, `/subscriptions/${p.subscriptionId}`));
+      return page(
+        ctx,
+        req,
+        readable(req, await pipeline.list(RG_TYPE, `/subscriptions/${p.subscriptionId}`)),
+      );
     case "resourceGroup":
       return resourceVerb(ctx, req, p.id, RG_TYPE, "Microsoft.Resources", "global");
     case "resources": {
@@ -127,7 +140,7 @@ export async function handle(ctx: ArmContext, req: ArmRequest): Promise<ArmReply
       const items = snap.stored
         .filter((s) => idKey(s.id).startsWith(scope) && s.resource.type !== RG_TYPE)
         .map((s) => s.resource);
-      return page(ctx, req, items);
+      return page(ctx, req, readable(req, items));
     }
     case "location":
       return locationOperation(ctx, req, p);

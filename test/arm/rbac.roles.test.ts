@@ -10,6 +10,7 @@ import {
   APP_SUB,
   type NetworkedTest,
   denied,
+  NET_RG,
   NET_SUB,
   ok,
   P,
@@ -273,5 +274,38 @@ describe("roleAssignments", () => {
       403,
       "AuthorizationFailed",
     );
+  });
+});
+
+describe("lists under partial access", () => {
+  it("a Reader of one resource group lists that group and its resources only; with no role there, the list is refused", async () => {
+    const name = randomUUID();
+    ok(
+      await t.call("owner", "PUT", assignment(NET_RG, name), grant(ROLES.reader, P.cosmos.objectId, NET_RG)),
+    );
+    try {
+      const groups = ok(
+        await t.call("cosmos", "GET", `${sub(NET_SUB)}/resourcegroups?api-version=2021-04-01`),
+      );
+      expect((groups.body as { value: { id: string }[] }).value.map((g) => g.id.toLowerCase())).toEqual([
+        NET_RG.toLowerCase(),
+      ]);
+      const resources = ok(await t.call("cosmos", "GET", `${sub(NET_SUB)}/resources?api-version=2021-04-01`));
+      const ids = (resources.body as { value: { id: string }[] }).value.map((r) => r.id.toLowerCase());
+      expect(ids.length).toBeGreaterThan(0);
+      expect(ids.every((id) => id.startsWith(`${NET_RG.toLowerCase()}/`))).toBe(true);
+      // The subscription's Reader sees the same and more: nothing is hidden from it.
+      const all = ok(await t.call("reader", "GET", `${sub(NET_SUB)}/resources?api-version=2021-04-01`));
+      expect((all.body as { value: unknown[] }).value.length).toBeGreaterThanOrEqual(ids.length);
+      // The storage contributor holds nothing in the network subscription.
+      await denied(
+        t.h,
+        () => t.call("storage", "GET", `${sub(NET_SUB)}/resourcegroups?api-version=2021-04-01`),
+        403,
+        "AuthorizationFailed",
+      );
+    } finally {
+      ok(await t.call("owner", "DELETE", assignment(NET_RG, name)));
+    }
   });
 });

@@ -218,9 +218,12 @@ export class ArmAuth {
   /** The request's own action at its own scope (AuthorizationFailed, 403). */
   authorize(caller: Caller, method: string, path: ArmPath): void {
     const need = requestPermission(method, path);
-    if (need && !caller.permissions.allows(caller.objectId, need.action, need.scope)) {
-      throw authorizationFailed(caller.objectId, need.action, need.scope);
-    }
+    if (!need || caller.permissions.allows(caller.objectId, need.action, need.scope)) return;
+    // Lists of resource groups and resources answer what the caller may read below the scope (dispatch.ts
+    // filters them) when it holds a role anywhere in it; with none there, ARM refuses the list itself.
+    const filtered = path.kind === "resourceGroups" || path.kind === "resources";
+    if (filtered && caller.permissions.reaches(caller.objectId, need.scope)) return;
+    throw authorizationFailed(caller.objectId, need.action, need.scope);
   }
 
   /**

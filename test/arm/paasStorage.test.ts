@@ -72,6 +72,24 @@ describe("storage accounts", () => {
     });
   });
 
+  it("require secure transfer by default from API version 2019-04-01, not before, and keep it on update", async () => {
+    expect((await client.storageAccounts.getProperties(RG, "stgdefaults")).enableHttpsTrafficOnly).toBe(true);
+    const body = { location: "eastus", sku: { name: "Standard_LRS" }, kind: "StorageV2", properties: {} };
+    const old = `${RG_ID}/providers/Microsoft.Storage/storageAccounts/stgoldapi`;
+    const created = await armRequest(h, "PUT", `${old}?api-version=2018-11-01`, body);
+    expect(created.status, JSON.stringify(created.body)).toBeLessThan(300);
+    const read = await armRequest(h, "GET", `${old}?api-version=2023-05-01`);
+    expect((read.body as { properties: { supportsHttpsTrafficOnly: boolean } }).properties).toMatchObject({
+      supportsHttpsTrafficOnly: false,
+    });
+    // An update that does not mention it keeps what the account has.
+    await armRequest(h, "PUT", `${old}?api-version=2023-05-01`, body);
+    const again = await armRequest(h, "GET", `${old}?api-version=2023-05-01`);
+    expect((again.body as { properties: { supportsHttpsTrafficOnly: boolean } }).properties).toMatchObject({
+      supportsHttpsTrafficOnly: false,
+    });
+  });
+
   it("accept VNet rules for subnets with the endpoint, and report them Succeeded", async () => {
     await create("stgrules", {
       defaultAction: "Deny",

@@ -158,7 +158,11 @@ function prepareAccount(r: ArmResource, ctx: WriteContext): ArmResource {
     keySource: "Microsoft.Storage",
   };
   if (r.kind === "StorageV2" || r.kind === "BlobStorage") p.accessTier ??= "Hot";
-  p.supportsHttpsTrafficOnly ??= true;
+  // Secure transfer is on by default for accounts created with API version 2019-04-01 or later, off before
+  // [learn/storage/common/storage-require-secure-transfer]; an update keeps what the account had.
+  p.supportsHttpsTrafficOnly ??=
+    (ctx.existing?.properties as { supportsHttpsTrafficOnly?: boolean } | undefined)
+      ?.supportsHttpsTrafficOnly ?? ctx.apiVersion.slice(0, 10) >= "2019-04-01";
   p.minimumTlsVersion ??= "TLS1_2";
   p.allowBlobPublicAccess ??= false;
   p.provisioningState = "Succeeded";

@@ -14,6 +14,7 @@ import {
   attachAuth,
   authenticateRequest,
   authorizationRequest,
+  missingAuthorization,
   parseAuthorizationPath,
 } from "./auth/index.js";
 import { metadataEndpoints } from "./metadata.js";
@@ -139,10 +140,7 @@ export function createArmServer(opts: ArmServerOptions): { app: FastifyInstance;
         "WWW-Authenticate",
         'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token", error_description="The authentication failed because of missing \'Authorization\' header."',
       );
-      throw new VnetlabError(
-        "AuthenticationFailed",
-        "Authentication failed. The 'Authorization' header is missing.",
-      );
+      throw missingAuthorization();
     }
     // `serve --auth`: ARM's token checks (401) first; Microsoft.Authorization is served beside the pipeline.
     const caller = opts.auth ? await authenticateRequest(opts.auth, ctx, req, reply) : undefined;

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { type RunningServer, serve } from "../../src/cli/commands/serve.js";
+import { type RunningServer, type ServeOptions, serve } from "../../src/cli/commands/serve.js";
 import type { Harness } from "../arm/harness.js";
 import { armRequest, type HttpResult } from "../arm/http.js";
 
@@ -19,13 +19,20 @@ export interface WebHarness {
   browser: Browser;
   context: BrowserContext;
   page: Page;
+  /** What `serve` printed. */
+  output: string[];
   /** An ARM request against the server (any bearer token, the server's certificate as CA). */
   arm(method: string, path: string, body?: unknown): Promise<HttpResult>;
   close(): Promise<void>;
 }
 
-export async function startWeb(estate: string[] = [DEMO]): Promise<WebHarness> {
+/** `extra`: more of serve's options (`auth` and `principals` for the sign-in tests). */
+export async function startWeb(
+  estate: string[] = [DEMO],
+  extra: Partial<ServeOptions> = {},
+): Promise<WebHarness> {
   mkdirSync(ARTIFACTS, { recursive: true });
+  const output: string[] = [];
   const server = await serve(
     {
       host: "127.0.0.1",
@@ -33,8 +40,9 @@ export async function startWeb(estate: string[] = [DEMO]): Promise<WebHarness> {
       dataDir: mkdtempSync(join(tmpdir(), "vnetlab-web-")),
       inMemory: true,
       estate,
+      ...extra,
     },
-    { out: () => undefined, err: () => undefined },
+    { out: (line) => output.push(line), err: () => undefined },
   );
   let browser: Browser | undefined;
   try {
@@ -64,6 +72,7 @@ export async function startWeb(estate: string[] = [DEMO]): Promise<WebHarness> {
       browser: opened,
       context,
       page,
+      output,
       arm: (method, path, body) => armRequest(target, method, path, body),
       async close() {
         await opened.close();

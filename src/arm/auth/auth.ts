@@ -227,6 +227,31 @@ export class ArmAuth {
   }
 
   /**
+   * Read access to the whole estate (the web UI, whose every answer — topology, reachability, findings — is
+   * computed over all of it): at each subscription, `subscriptions/read` and the read action of every resource
+   * type it holds, which Reader and every role above it grant. Subscriptions are checked in id order,
+   * so the AuthorizationFailed names the same one every time.
+   */
+  authorizeEstateRead(caller: Caller, estate: Estate): void {
+    const typesBySub = new Map<string, Set<string>>();
+    for (const r of estate.resources) {
+      const sub = parseResourceId(r.id)?.subscriptionId.toLowerCase();
+      if (!sub) continue;
+      const types = typesBySub.get(sub) ?? new Set([SUBSCRIPTION_TYPE]);
+      types.add(r.type);
+      typesBySub.set(sub, types);
+    }
+    for (const sub of [...typesBySub.keys()].sort()) {
+      const scope = `/subscriptions/${sub}`;
+      for (const type of typesBySub.get(sub)!) {
+        const action = `${type}/read`;
+        if (!caller.permissions.allows(caller.objectId, action, scope))
+          throw authorizationFailed(caller.objectId, action, scope);
+      }
+    }
+  }
+
+  /**
    * The dispatch hook of PUT and PATCH (dispatch.ts `beforeWrite`): every subnet the write's VNet rules add
    * needs `joinViaServiceEndpoint/action` there (semantics §8 [S1]), granted to the caller or, for a subnet of
    * another tenant, to the principal of that tenant's auxiliary token. Cosmos DB re-checks every subnet on each

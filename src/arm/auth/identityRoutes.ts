@@ -4,7 +4,6 @@
 // `/vnetlab/principals` is vnetlab's own (Entra has Microsoft Graph for this): any principal of a tenant may
 // register another one there, as Entra lets members register applications by default.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { VnetlabError } from "../../model/errors.js";
 import type { ArmState } from "../armState.js";
 import type { ArmAuth } from "./auth.js";
 import {
@@ -18,6 +17,7 @@ import {
   unsupportedGrant,
 } from "./entraErrors.js";
 import { principalFrom, secretMatches } from "./principals.js";
+import { missingAuthorization } from "./tokens.js";
 
 type Form = Record<string, string>;
 
@@ -132,12 +132,7 @@ async function tokenCaller(
   state: ArmState,
   req: FastifyRequest,
 ): Promise<{ tenantId: string }> {
-  if (!/^Bearer\s+\S+/i.test(req.headers.authorization ?? "")) {
-    throw new VnetlabError(
-      "AuthenticationFailed",
-      "Authentication failed. The 'Authorization' header is missing.",
-    );
-  }
+  if (!/^Bearer\s+\S+/i.test(req.headers.authorization ?? "")) throw missingAuthorization();
   return auth.authenticate(req.headers, req.url, baseUrlOf(req), state);
 }
 

@@ -17,6 +17,7 @@ export { ArmAuth, type AuthOptions } from "./auth.js";
 export { authorizationRequest, parseAuthorizationPath } from "./authorizationApi.js";
 export type { Caller } from "./caller.js";
 export { readPrincipalsFile } from "./principals.js";
+export { missingAuthorization } from "./tokens.js";
 
 /**
  * `serve --auth [--principals FILE]`: the signing key in the data directory and the role assignments in their own
@@ -59,11 +60,13 @@ export async function authenticateRequest(
   ctx: ArmContext,
   req: FastifyRequest,
   reply: FastifyReply,
+  /** The headers to authenticate, when the token came some other way (the web UI's event stream). */
+  headers: FastifyRequest["headers"] = req.headers,
 ): Promise<Caller> {
   const baseUrl = `${req.protocol}://${req.headers.host ?? "localhost"}`;
   const pathname = new URL(req.url.replace(/^\/+/, "/"), "http://x").pathname;
   try {
-    return await auth.authenticate(req.headers, pathname, baseUrl, ctx.state);
+    return await auth.authenticate(headers, pathname, baseUrl, ctx.state);
   } catch (e) {
     if (e instanceof VnetlabError && e.status === 401) {
       const sub = /^\/subscriptions\/([^/]+)/i.exec(pathname)?.[1];

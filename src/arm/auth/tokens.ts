@@ -212,6 +212,14 @@ export async function verifyToken(
   return claims;
 }
 
+/** ARM's answer to a request with no bearer token at all (the challenge header is the caller's business). */
+export function missingAuthorization(): VnetlabError {
+  return new VnetlabError(
+    "AuthenticationFailed",
+    "Authentication failed. The 'Authorization' header is missing.",
+  );
+}
+
 /** [OBS azure-sdk-for-net #49391, pcs-cli #357] A token of one tenant for a subscription of another. */
 export function wrongTenant(tokenTenant: string, subscriptionTenant: string): VnetlabError {
   return new VnetlabError(

@@ -33,7 +33,7 @@ export interface ServeOptions extends ServeDataplaneOptions {
 export interface RunningServer {
   url: string;
   certPath?: string;
-  /** Settles once the web UI at `url` is bundled and has laid out the estate (at once when it is off). */
+  /** Settles once the web UI at `url` is bundled and has laid out the estate. */
   uiReady: Promise<void>;
   close(): Promise<void>;
 }
@@ -68,8 +68,8 @@ export async function serve(opts: ServeOptions, io: Io): Promise<RunningServer> 
     app = server.app;
     await auth?.seed(server.ctx.state);
     if (preload) await preloadEstate(server.ctx.pipeline, preload.resources, preload.origins);
-    // The web UI has no login: with --auth it would bypass RBAC, so it is served only without it.
-    ui = opts.auth ? undefined : mountWebUi(app, server.ctx);
+    // With --auth the UI's API takes the server's own tokens and needs read access to the whole estate.
+    ui = mountWebUi(app, server.ctx, auth);
     // --dataplane: Azurite and an egress proxy per source beside the API (src/dataplane, cli/commands/dataplane.ts).
     if (opts.dataplane)
       dataplane = await startServeDataplane(app, server.ctx.state, opts, dataDir, io, cert?.certPath);
@@ -86,7 +86,7 @@ export async function serve(opts: ServeOptions, io: Io): Promise<RunningServer> 
   const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
   const url = `${opts.http ? "http" : "https"}://${host}:${actualPort}`;
   io.out(`vnetlab ARM endpoint: ${url}`);
-  io.out(ui ? `web UI:      ${url}/` : "web UI:      off (it has no login; serve without --auth to use it)");
+  io.out(`web UI:      ${url}/${auth ? " (sign in with a principal of --principals)" : ""}`);
   io.out(`store: ${describeStore(storeOptions)}`);
   if (cert) {
     io.out(`certificate: ${cert.certPath}`);

@@ -1,14 +1,16 @@
 /// <reference lib="dom" />
 // The web app: loads the laid-out topology, draws it, and ties the toolbar, the canvas and the panels to one
 // state. Live updates: the server's event stream says when the estate's version moves, and the topology,
-// the overlay and any open list are fetched again.
-import { API, type VersionEvent } from "../api.js";
+// the overlay and any open list are fetched again. Under `serve --auth` the sign-in panel (signIn.ts) starts the
+// app once a principal has signed in and stops it when the server refuses the token or the user signs out.
+import type { VersionEvent } from "../api.js";
 import { nodesNaming, type ViewOptions } from "../diagram/types.js";
 import { Canvas } from "./canvas.js";
-import { api } from "./client.js";
+import { api, ApiFailure, eventsUrl } from "./client.js";
 import { DetailsPane } from "./details.js";
 import { $ } from "./dom.js";
 import { AuditPanel, FindingsPanel, type Highlighter } from "./findingsPanel.js";
+import { SignIn } from "./signIn.js";
 import { Store } from "./state.js";
 import { type TabName, Tabs } from "./tabs.js";
 import { Toolbar } from "./toolbar.js";
@@ -25,6 +27,7 @@ class App implements Highlighter {
   private readonly toolbar: Toolbar;
   private shown: TabName = "details";
   private firstRender = true;
+  private events: EventSource | undefined;
 
   constructor() {
     this.canvas = new Canvas($("#canvas"), this.store, {
@@ -122,8 +125,30 @@ class App implements Highlighter {
     this.toolbar.live(`live · estate version ${this.store.state.version}`, true);
   }
 
+  /** Loads the topology and follows the estate's changes. */
+  start(): void {
+    $("#status").textContent = "";
+    void this.load().then(
+      () => this.listen(),
+      (e: Error) => {
+        // A refused token is the sign-in panel's to explain (signIn.ts), not the status line's.
+        if (e instanceof ApiFailure && (e.status === 401 || e.status === 403)) return;
+        $("#status").textContent = `Could not load the topology: ${e.message}`;
+      },
+    );
+  }
+
+  /** Signed out: no more live updates (the stream's token is no longer the page's). */
+  stop(): void {
+    this.events?.close();
+    this.events = undefined;
+    this.toolbar.live("signed out", false);
+  }
+
   listen(): void {
-    const events = new EventSource(API.events);
+    this.events?.close();
+    const events = new EventSource(eventsUrl());
+    this.events = events;
     events.addEventListener("version", (e) => {
       const { version } = JSON.parse((e as MessageEvent<string>).data) as VersionEvent;
       void this.changed(version);
@@ -143,7 +168,5 @@ class App implements Highlighter {
 }
 
 const app = new App();
-void app.load().then(
-  () => app.listen(),
-  (e: Error) => ($("#status").textContent = `Could not load the topology: ${e.message}`),
-);
+new SignIn({ signedIn: () => app.start(), signedOut: () => app.stop() });
+app.start();

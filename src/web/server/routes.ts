@@ -22,6 +22,7 @@ import type { ViewOptions } from "../diagram/types.js";
 import { parseGroupBy } from "../view.js";
 import type { EstateViews, VersionView } from "./estateViews.js";
 import type { VersionEvents } from "./events.js";
+import type { UiGuard } from "./uiAuth.js";
 
 /** A what-if upload may be a whole estate export: larger than ARM's 4 MB request limit. */
 const UPLOAD_LIMIT = 64 * 1024 * 1024;
@@ -66,37 +67,44 @@ function uploadedResources(body: unknown): unknown[] {
     : estateResourcesOf(body, "upload");
 }
 
-export function registerApi(app: FastifyInstance, views: EstateViews, events: VersionEvents): void {
-  app.get(API.topology, async (req): Promise<TopologyResponse> => {
+/** `guard` (serve --auth) runs before every route: the token and read access to the whole estate. */
+export function registerApi(
+  app: FastifyInstance,
+  views: EstateViews,
+  events: VersionEvents,
+  guard?: UiGuard,
+): void {
+  const opts = guard ? { onRequest: guard } : {};
+  app.get(API.topology, opts, async (req): Promise<TopologyResponse> => {
     const v = await views.now();
     const view = viewOf(query(req));
     const diagram = await v.layout(view);
     return { version: v.version, view, diagram, sources: v.sources, targets: v.targets };
   });
 
-  app.get(API.reach, async (req): Promise<ReachResponse> => {
+  app.get(API.reach, opts, async (req): Promise<ReachResponse> => {
     const v = await views.now();
     return { version: v.version, overlay: v.overlay(required(query(req), "source")) };
   });
 
-  app.get(API.trace, async (req): Promise<TraceResponse> => {
+  app.get(API.trace, opts, async (req): Promise<TraceResponse> => {
     const q = query(req);
     const [from, to] = [required(q, "from"), required(q, "to")];
     const v = await views.now();
     return { version: v.version, from, to, trace: trace(v.estate, flowOf(v, from, to)) };
   });
 
-  app.get(API.findings, async (): Promise<FindingsResponse> => {
+  app.get(API.findings, opts, async (): Promise<FindingsResponse> => {
     const v = await views.now();
     return { version: v.version, findings: v.findings };
   });
 
-  app.get(API.audit, async (): Promise<AuditResponse> => {
+  app.get(API.audit, opts, async (): Promise<AuditResponse> => {
     const v = await views.now();
     return { version: v.version, report: v.audit };
   });
 
-  app.post(API.whatIf, { bodyLimit: UPLOAD_LIMIT }, async (req): Promise<WhatIfResponse> => {
+  app.post(API.whatIf, { ...opts, bodyLimit: UPLOAD_LIMIT }, async (req): Promise<WhatIfResponse> => {
     const v = await views.now();
     const after = views.compile(uploadedResources(req.body), "upload");
     return {
@@ -106,7 +114,7 @@ export function registerApi(app: FastifyInstance, views: EstateViews, events: Ve
     };
   });
 
-  app.get(API.events, (req, reply) => events.attach(req, reply));
+  app.get(API.events, opts, (req, reply) => events.attach(req, reply));
 
   // An ARM write may have changed the estate: tell the browsers now rather than at the next poll.
   app.addHook("onResponse", async (req) => {

@@ -2,8 +2,9 @@
 // read access to every subscription of the estate (ARM's 403), the event stream alone takes the token in its
 // URL, and in Chromium the Reader signs in through the page, sees the topology, traces, gets live updates, and
 // signs out; a principal that cannot read all of the estate is told why.
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API } from "../../src/web/api.js";
@@ -38,7 +39,7 @@ beforeAll(async () => {
 afterAll(async () => w?.close());
 
 function writePrincipals(): string {
-  const file = join(ARTIFACTS, "auth-principals.json");
+  const file = join(mkdtempSync(join(tmpdir(), "vnetlab-ui-auth-")), "principals.json");
   writeFileSync(file, JSON.stringify(PRINCIPALS));
   return file;
 }

@@ -10,7 +10,7 @@ const API = "2025-04-01";
 /** ARM's audience, which `serve --auth` accepts as Azure does. */
 const ARM_SCOPE = "https://management.azure.com/.default";
 
-/** Tokens by server, fetched once per process. */
+/** Tokens by server and principal, fetched once per process (CLI runs are shorter than a token lives). */
 const tokens = new Map<string, Promise<string>>();
 
 function originOf(url: string): string {
@@ -20,11 +20,13 @@ function originOf(url: string): string {
 /** The token for requests to `url`'s server: the environment's principal's, or any. */
 function tokenFor(url: string): Promise<string> {
   const origin = originOf(url);
-  let token = tokens.get(origin);
+  // One token per server and principal: a process that changes AZURE_* signs in again.
+  const key = [origin, process.env.AZURE_TENANT_ID, process.env.AZURE_CLIENT_ID].join("|");
+  let token = tokens.get(key);
   if (!token) {
     token = fetchToken(origin);
-    token.catch(() => tokens.delete(origin));
-    tokens.set(origin, token);
+    token.catch(() => tokens.delete(key));
+    tokens.set(key, token);
   }
   return token;
 }

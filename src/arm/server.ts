@@ -32,7 +32,7 @@ export interface ArmServerOptions {
   /** Largest accepted request body, bytes (ARM refuses bodies over 4 MB). */
   bodyLimit?: number;
   logger?: boolean;
-  /** `serve --auth`: tokens, RBAC and Microsoft.Authorization (src/arm/auth). Absent: any bearer token will do. */
+  /** `serve --auth`: tokens, RBAC and Microsoft.Authorization (src/arm/auth). Absent, every bearer token will do. */
   auth?: ArmAuth;
 }
 

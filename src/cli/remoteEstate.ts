@@ -42,7 +42,7 @@ async function fetchToken(origin: string): Promise<string> {
     .filter(([, v]) => !v)
     .map(([k]) => k);
   // Half a principal is a mistake, not a wish to go anonymous.
-  if (missing.length > 0 || !tenant || !client || !secret)
+  if (!tenant || !client || !secret)
     throw new VnetlabError("InvalidEstate", `to sign in to ${origin}, also set ${missing.join(" and ")}`);
   const url = `${origin}/${encodeURIComponent(tenant)}/oauth2/v2.0/token`;
   const form = new URLSearchParams({

@@ -93,7 +93,7 @@ function createServers(location: string, log: WriteStream): Record<AzuriteServic
   const queueC = load("./queue/utils/constants") as Constants;
   const tableC = load("./table/utils/constants") as Constants;
   const at = (c: Constants, name: string): string => join(location, c[name] as string);
-  // Constructor arguments as Azurite's own main (dist/src/azurite.js) passes them: host, port 0 (any free one),
+  // Constructor arguments as Azurite's own main (dist/src/azurite.js) passes them: host, port 0 (a free one),
   // keep-alive, databases, persistence, access log on (to `log`), no debug log, strict, no API version check
   // (3.35 refuses current SDKs' x-ms-version otherwise, notes/dependencies.md), plain HTTP, no OAuth.
   const common = [false, true, "", "", "", undefined, false, false] as const;

@@ -9,7 +9,6 @@ import {
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
-import type { TLSSocket } from "node:tls";
 import type { RequestListener } from "./azurite.js";
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1), which a proxy does not pass on; `expect` was answered already. */
@@ -34,6 +33,15 @@ export interface ForwardTarget {
   hostHeader: string;
   /** Prepended to the request's path (an upstream URL's path). */
   pathPrefix?: string;
+}
+
+/**
+ * What the gateway tells the service of the client, never what the client says of itself: the address the
+ * service would see, and the protocol the client really used (a SAS's `spr` is checked against it).
+ */
+export interface Forwarded {
+  for?: string;
+  proto: "http" | "https";
 }
 
 export interface ForwardResult {
@@ -83,7 +91,7 @@ export function forward(
   req: IncomingMessage,
   res: ServerResponse,
   target: ForwardTarget,
-  forwarded: { for?: string; host?: string },
+  forwarded: Forwarded & { host?: string },
   pools: UpstreamPools,
 ): Promise<ForwardResult> {
   return new Promise((resolve) => {
@@ -93,7 +101,7 @@ export function forward(
     if (forwarded.for) headers["x-forwarded-for"] = forwarded.for;
     // Not for Azurite: under "trust proxy" express would read the account from X-Forwarded-Host.
     if (forwarded.host) headers["x-forwarded-host"] = forwarded.host;
-    headers["x-forwarded-proto"] = "https";
+    headers["x-forwarded-proto"] = forwarded.proto;
     const secure = target.protocol === "https:";
     const up = (secure ? httpsRequest : httpRequest)({
       protocol: target.protocol,
@@ -142,7 +150,7 @@ export function handOver(
   listener: RequestListener,
   req: IncomingMessage,
   res: ServerResponse,
-  headers: { host: string; for?: string },
+  headers: Forwarded & { host: string },
 ): Promise<ForwardResult> {
   return new Promise((resolve) => {
     req.headers.host = headers.host;
@@ -150,7 +158,7 @@ export function handOver(
     // service would see, and the protocol the client really used (Azurite checks a SAS's `spr` against it).
     if (headers.for) req.headers["x-forwarded-for"] = headers.for;
     else delete req.headers["x-forwarded-for"];
-    req.headers["x-forwarded-proto"] = (req.socket as TLSSocket).encrypted ? "https" : "http";
+    req.headers["x-forwarded-proto"] = headers.proto;
     // Not for Azurite: under "trust proxy" express would read the account from X-Forwarded-Host.
     delete req.headers["x-forwarded-host"];
     // The proxy's own headers end here; the rest describe this very message (its framing) and stay.

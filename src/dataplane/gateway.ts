@@ -10,6 +10,7 @@ import { paasServiceByType } from "../model/serviceCatalog.js";
 import type { AzuriteService, RequestListener } from "./azurite.js";
 import type { ConnectionChange, ConnectionTracker, TrackedConnection } from "./connections.js";
 import {
+  type Forwarded,
   type ForwardResult,
   type ForwardTarget,
   forward,
@@ -136,6 +137,7 @@ export class Gateway {
       this.write(source, destination, "refused", { ...at, ...decided, status: 502, reason: route.message });
       return;
     }
+    const forwarded: Forwarded = { for: flow.sourceIp, proto: secure ? "https" : "http" };
     let out: ForwardResult;
     let servedBy: string;
     if (route.kind === "azurite") {
@@ -146,7 +148,7 @@ export class Gateway {
       servedBy = `azurite:${route.service}`;
       out = await handOver(await this.deps.azurite(route.service), req, res, {
         host: `${account}.${route.service}.localhost`,
-        for: flow.sourceIp,
+        ...forwarded,
       });
     } else {
       const u = route.url;
@@ -159,7 +161,7 @@ export class Gateway {
         pathPrefix: u.pathname.replace(/\/+$/, ""),
       };
       servedBy = u.origin;
-      out = await forward(req, res, target, { for: flow.sourceIp, host: flow.host }, this.deps.pools);
+      out = await forward(req, res, target, { ...forwarded, host: flow.host }, this.deps.pools);
     }
     const ms = performance.now() - started;
     if (out.error && out.status === undefined) {

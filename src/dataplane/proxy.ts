@@ -84,7 +84,7 @@ export class SourceProxy {
     this.server.on("clientError", (_e, socket: Socket) => badRequest(socket));
   }
 
-  /** Listens on 127.0.0.1 (port 0: any free one); resolves with the port. */
+  /** Listens on 127.0.0.1 (port 0 for a free one); resolves with the port. */
   listen(port: number): Promise<number> {
     return new Promise((resolve, reject) => {
       this.server.once("error", reject);

@@ -1,5 +1,5 @@
 // Turns what a user types into flow endpoints. Sources: a VM or NIC (ARM id or unique name), a subnet (ARM
-// id: any VM in it), a NIC's private IP, `internet:IP`, `onprem:IP`. Destinations: a URL, `FQDN[:port]`, or `IP:port`.
+// id: whichever VM is in it), a NIC's private IP, `internet:IP`, `onprem:IP`. Destinations: a URL, `FQDN[:port]`, or `IP:port`.
 
 import { VnetlabError } from "../model/errors.js";
 import type { ArmResource } from "../model/arm.js";

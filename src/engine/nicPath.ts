@@ -54,7 +54,7 @@ export function nicSourceStage(
   });
 }
 
-/** The source stage of a subnet source: any VM in the subnet, with nothing of its own. */
+/** The source stage of a subnet source, standing for every VM in the subnet, with nothing of its own. */
 export function subnetSourceStage(
   b: TraceBuilder,
   src: Extract<FlowSource, { kind: "subnet" }>,

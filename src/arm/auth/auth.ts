@@ -60,6 +60,26 @@ export interface AuthorizationState {
 export const bearerOf = (value: string | undefined): string | undefined =>
   /^Bearer\s+(\S+)\s*$/i.exec(value ?? "")?.[1];
 
+/** Each subscription's resource types, in id order; worked out once per estate (estates are immutable). */
+const subscriptionTypes = new WeakMap<Estate, [string, Set<string>][]>();
+
+function typesBySubscription(estate: Estate): [string, Set<string>][] {
+  let out = subscriptionTypes.get(estate);
+  if (!out) {
+    const bySub = new Map<string, Set<string>>();
+    for (const r of estate.resources) {
+      const sub = parseResourceId(r.id)?.subscriptionId.toLowerCase();
+      if (!sub) continue;
+      const types = bySub.get(sub) ?? new Set([SUBSCRIPTION_TYPE]);
+      types.add(r.type);
+      bySub.set(sub, types);
+    }
+    out = [...bySub.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    subscriptionTypes.set(estate, out);
+  }
+  return out;
+}
+
 export class ArmAuth {
   readonly now: () => number;
   private cached: AuthorizationState | undefined;
@@ -233,17 +253,9 @@ export class ArmAuth {
    * so the AuthorizationFailed names the same one every time.
    */
   authorizeEstateRead(caller: Caller, estate: Estate): void {
-    const typesBySub = new Map<string, Set<string>>();
-    for (const r of estate.resources) {
-      const sub = parseResourceId(r.id)?.subscriptionId.toLowerCase();
-      if (!sub) continue;
-      const types = typesBySub.get(sub) ?? new Set([SUBSCRIPTION_TYPE]);
-      types.add(r.type);
-      typesBySub.set(sub, types);
-    }
-    for (const sub of [...typesBySub.keys()].sort()) {
+    for (const [sub, types] of typesBySubscription(estate)) {
       const scope = `/subscriptions/${sub}`;
-      for (const type of typesBySub.get(sub)!) {
+      for (const type of types) {
         const action = `${type}/read`;
         if (!caller.permissions.allows(caller.objectId, action, scope))
           throw authorizationFailed(caller.objectId, action, scope);

@@ -159,13 +159,14 @@ export async function authorizationRequest(
   if (p.scope !== "" && !caller.permissions.allows(caller.objectId, action, p.scope)) {
     throw authorizationFailed(caller.objectId, action, p.scope);
   }
-  if (p.kind === "roleDefinitions")
-    return roleDefinitionRequest(auth, caller, state, { verb, path: p, query: req.query, body: req.body });
-  if (p.scope === "")
+  // Only role definitions are read at the tenant scope; vnetlab has no management groups [INF].
+  if (p.scope === "" && (p.kind !== "roleDefinitions" || verb !== "read"))
     throw new VnetlabError(
       "MissingSubscription",
       "The request did not have a subscription or a valid tenant level resource provider.",
     ); // [INF]
+  if (p.kind === "roleDefinitions")
+    return roleDefinitionRequest(auth, caller, state, { verb, path: p, query: req.query, body: req.body });
   if (verb === "write") return putAssignment(auth, caller, state, p, req.body);
   const { assignments } = await auth.assignments();
   if (!p.name)

@@ -1,7 +1,7 @@
 // Entra ID's endpoints, served by vnetlab itself under `serve --auth`, in Entra's shapes: the tenant's OAuth 2.0
 // token endpoints (v2.0 with `scope`, v1 with `resource`; client credentials with client_secret_post or
 // client_secret_basic), the OpenID discovery documents, the signing keys and MSAL's instance discovery.
-// `/vnetlab/principals` is vnetlab's own (Entra has Microsoft Graph for this): any principal of a tenant may
+// `/vnetlab/principals` is vnetlab's own (Entra has Microsoft Graph for this), and every principal of a tenant may
 // register another one there, as Entra lets members register applications by default.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ArmState } from "../armState.js";
@@ -126,7 +126,7 @@ async function answer(
   }
 }
 
-/** The principal of an ARM-valid bearer token (any tenant this server knows), for vnetlab's own endpoint. */
+/** The principal of an ARM-valid bearer token (of a tenant this server knows), for vnetlab's own endpoint. */
 async function tokenCaller(
   auth: ArmAuth,
   state: ArmState,

@@ -362,12 +362,6 @@ export async function roleDefinitionRequest(
   req: { verb: string; path: AuthorizationPath; query: Record<string, string>; body: unknown },
 ): Promise<ArmReply> {
   const { path: p, verb } = req;
-  if (verb !== "read" && p.scope === "") {
-    throw new VnetlabError(
-      "MissingSubscription",
-      "The request did not have a subscription or a valid tenant level resource provider.",
-    ); // [INF] vnetlab has no management groups
-  }
   const tenant = await tenantOf(caller, state, p.scope);
   if (verb === "write") return putDefinition(auth, caller, state, tenant, p, req.body);
   if (verb === "delete") return deleteDefinition(auth, caller, tenant, p);

@@ -58,7 +58,7 @@ const publicNetworkAccess: Evaluator<CosmosRules> = (ctx) => {
 
 const noRules: Evaluator<CosmosRules> = (ctx) => {
   if (ctx.rules.active) return undefined;
-  // [S16] no IP and no VNet rules: any source with valid credentials [INF: VNet rules count only when enabled]
+  // [S16] no IP and no VNet rules, so every source with valid credentials [INF: VNet rules count only when enabled]
   return allow(
     ctx,
     "ipRules=[] virtualNetworkRules=[]",

@@ -18,7 +18,8 @@ import { buildProgram } from "./program.js";
 import type { Access, Direction } from "./types.js";
 
 export interface AddressMatch {
-  any: boolean;
+  /** `*` or `Any`: every address. */
+  wildcard: boolean;
   virtualNetwork: boolean;
   internet: boolean;
   /** Uses AzurePlatformDNS/IMDS/LKM: the rule filters platform traffic [S4]. */
@@ -225,7 +226,7 @@ function buildAddresses(
   asgMembers: Map<string, Prefix[]>,
 ): AddressMatch {
   const m: AddressMatch = {
-    any: false,
+    wildcard: false,
     virtualNetwork: false,
     internet: false,
     platform: false,
@@ -237,7 +238,7 @@ function buildAddresses(
   const prefixes: Prefix[] = [];
   for (const item of items) {
     const lower = item.trim().toLowerCase();
-    if (lower === "*" || lower === "any") m.any = true;
+    if (lower === "*" || lower === "any") m.wildcard = true;
     else if (lower === "virtualnetwork") m.virtualNetwork = true;
     else if (lower === "internet") m.internet = true;
     else {
@@ -262,7 +263,7 @@ function buildAddresses(
 
 /** Does one side of a rule hold the address? `vnet` is the VirtualNetwork set where the NSG applies. */
 export function addressMatches(m: AddressMatch, ip: IpAddress, vnet: PrefixSet): boolean {
-  if (m.any) return true;
+  if (m.wildcard) return true;
   const v4 = ip.family === 4;
   if (v4 ? m.set.hasV4(ip.value) : m.set.has(ip)) return true;
   if (!m.virtualNetwork && !m.internet) return false;

@@ -18,7 +18,7 @@ const DST_SHIFT = 3; // the destination's any/VirtualNetwork/Internet flags are 
 const SPORTS_ALL = 64;
 
 function sideFlags(m: AddressMatch): number {
-  return (m.any ? SRC_ANY : 0) | (m.virtualNetwork ? SRC_VNET : 0) | (m.internet ? SRC_INTERNET : 0);
+  return (m.wildcard ? SRC_ANY : 0) | (m.virtualNetwork ? SRC_VNET : 0) | (m.internet ? SRC_INTERNET : 0);
 }
 
 export function buildProgram(rules: readonly CompiledRule[]): Uint32Array {

@@ -75,7 +75,7 @@ export function requiredIp(o: JsonObject, name: string, path: string): IpAddress
 
 /**
  * A port as Network Watcher takes it: a single integer 0-65535 (as a number or a string), or `*` where the
- * API allows it (returned as undefined: any port) [S27].
+ * API allows it (returned as undefined, meaning every port) [S27].
  */
 export function port(o: JsonObject, name: string, path: string, star: boolean): number | undefined {
   const v = field(o, name);

@@ -74,7 +74,7 @@ export function parseIpTraffic(o: JsonObject, path: string): IpTraffic {
 
 const is = (r: ArmResource, type: string): boolean => r.type.toLowerCase() === type.toLowerCase();
 
-/** A source the engine traces from: a VM, a NIC or a subnet (any VM in it). */
+/** A source the engine traces from: a VM, a NIC or a subnet (whichever VM is in it). */
 export function isSourceType(r: ArmResource): boolean {
   return is(r, N.virtualMachine) || is(r, N.networkInterface) || is(r, N.subnet);
 }
